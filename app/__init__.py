@@ -1,0 +1,1 @@
+"""Inspraak: anonymous pupil voice for secondary schools."""

@@ -1,0 +1,55 @@
+"""One Settings object, read from INSPRAAK_* environment variables."""
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INSPRAAK_", env_file=None, extra="ignore")
+
+    var_dir: Path = ROOT / "var"
+    database_url: str = ""
+    # Never a hard-coded default: when unset, one is generated into var/ (see secret()).
+    secret_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Sent as Secure cookies when the public URL is https.
+    default_locale: str = "nl"
+    join_rate_limit: int = Field(default=10, description="code attempts per client per window")
+    join_rate_window: int = Field(default=300, description="seconds")
+    login_rate_limit: int = 10
+    redis_url: str = ""
+    debug: bool = False
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'inspraak.db'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    def secret(self) -> bytes:
+        """The server secret K. Generated once into var/secret_key (mode 0600) when not set."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

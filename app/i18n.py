@@ -1,0 +1,49 @@
+"""gettext for users: Dutch (nl-BE) is the source language, English comes from catalogs.
+
+Message ids are the Dutch text itself, so Dutch needs no catalog. English catalogs are
+the .po files under app/locale/en/LC_MESSAGES/ (one per domain), merged at start-up.
+"""
+
+import gettext as _gettext
+from contextvars import ContextVar
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES = ("nl", "en")
+DEFAULT = "nl"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT)
+
+
+@lru_cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    merged = _gettext.NullTranslations()
+    for po in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=locale)
+        buf = BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        part = _gettext.GNUTranslations(buf)
+        part.add_fallback(merged)
+        merged = part
+    return merged
+
+
+def gettext(message: str) -> str:
+    return translations(current_locale.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def pick_locale(cookie_value: str | None) -> str:
+    return cookie_value if cookie_value in LOCALES else DEFAULT

@@ -1,0 +1,105 @@
+"""App factory: settings, middleware, routers, templates, static files."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.deps import CsrfFailed, NeedsCode, NeedsLogin, WrongRole
+from app.i18n import _
+from app.middleware import WebMiddleware
+from app.services.errors import DomainError
+from app.services.ratelimit import make_limiter
+from app.web import TEMPLATES, redirect, render
+
+STATIC = TEMPLATES.parent / "static"
+
+
+class CachedStatic(StaticFiles):
+    """Static files are versioned by name, so phones may keep them for a year."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str):
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "error.html", {"message": message, "status": status}, status_code=status,
+                  partial="_error_partial.html")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError):
+        return _error(request, exc.status_code, exc.message)
+
+    @app.exception_handler(NeedsCode)
+    async def needs_code(request: Request, exc: NeedsCode):
+        if _is_api(request):
+            return JSONResponse({"detail": _("Geef eerst je code in.")}, status_code=401)
+        return redirect("/")
+
+    @app.exception_handler(NeedsLogin)
+    async def needs_login(request: Request, exc: NeedsLogin):
+        if _is_api(request):
+            return JSONResponse({"detail": _("Log eerst in.")}, status_code=401)
+        return redirect("/staff/login?next=" + request.url.path)
+
+    @app.exception_handler(WrongRole)
+    async def wrong_role(request: Request, exc: WrongRole):
+        return _error(request, 403, exc.message)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed):
+        return _error(request, 403, _("Dit formulier is verlopen. Laad de pagina opnieuw en probeer nog eens."))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        if _is_api(request):
+            return JSONResponse({"detail": _("Ongeldige invoer."), "errors": jsonable_errors(exc)}, status_code=422)
+        return _error(request, 400, _("Er ontbreekt iets of iets klopt niet in wat je stuurde. Probeer opnieuw."))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        messages = {404: _("Deze pagina bestaat niet."), 405: _("Dat kan hier niet.")}
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else messages.get(
+            exc.status_code, _("Er ging iets mis."))
+        return _error(request, exc.status_code, message)
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict]:
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = FastAPI(title="Inspraak", version="0.1.0", docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.secret = settings.secret()
+    app.state.engine = make_engine(settings.db_url)
+    app.state.limiter = make_limiter(settings.redis_url)
+
+    from app.routers import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(WebMiddleware, secure_cookies=settings.secure_cookies)
+    return app

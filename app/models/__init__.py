@@ -1,0 +1,8 @@
+"""All tables, imported here so Alembic and the app see one metadata."""
+
+from app.models.access import CodeSheet, ParticipationCode
+from app.models.help import HelpResource
+from app.models.school import Group, School
+from app.models.staff import AuditEntry, Staff
+
+__all__ = ["AuditEntry", "CodeSheet", "Group", "HelpResource", "ParticipationCode", "School", "Staff"]

@@ -1,0 +1,101 @@
+"""Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+
+from app.db import DbSession
+from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
+from app.i18n import _
+from app.services import access, audit, privacy, school as school_service
+from app.services.errors import DomainError, TooMany
+from app.web import PUPIL_COOKIE, redirect, render, write_pupil_cookie
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+
+def _client_key(request: Request) -> str:
+    # Used only as a short-lived, hashed rate-limit key; never stored or logged.
+    return request.client.host if request.client else "-"  # anonymity-ok
+
+
+def _redeem(request: Request, session, raw_code: str):
+    settings = request.app.state.settings
+    if not request.app.state.limiter.hit("join", _client_key(request), settings.join_rate_limit,
+                                         settings.join_rate_window):
+        raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
+    participant = access.redeem(session, request.app.state.secret, raw_code)
+    response = redirect("/home")
+    write_pupil_cookie(request, response, participant.secret, participant.code_id)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def start(request: Request, pupil: MaybePupil, school: SchoolDep):
+    return render(request, "access/start.html", {"school": school, "pupil": pupil})
+
+
+@router.post("/join")
+def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = ""):
+    try:
+        return _redeem(request, session, code)
+    except DomainError as exc:
+        return render(request, "access/start.html", {"error": exc.message, "code": code},
+                      status_code=exc.status_code)
+
+
+@router.get("/c/{code}")
+def qr_target(request: Request, session: DbSession, code: str):
+    try:
+        return _redeem(request, session, code[:64])
+    except DomainError as exc:
+        return render(request, "access/start.html", {"error": exc.message}, status_code=exc.status_code)
+
+
+@router.post("/leave")
+def leave():
+    response = redirect("/")
+    response.delete_cookie(PUPIL_COOKIE, path="/")
+    return response
+
+
+@router.get("/home", response_class=HTMLResponse)
+def home(request: Request, session: DbSession, pupil: Pupil, school: SchoolDep):
+    from app.routers import home_sections
+
+    sections = [section(session, pupil, school) for section in home_sections()]
+    return render(request, "access/home.html", {"pupil": pupil, "school": school, "sections": sections})
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def what_we_store(request: Request, pupil: MaybePupil):
+    return render(request, "access/privacy.html", {
+        "pupil": pupil, "stored": privacy.translated(privacy.WHAT_WE_STORE),
+        "never": [_(item) for item in privacy.NEVER]})
+
+
+# --- admin: code sheets -------------------------------------------------------------
+
+@router.get("/admin/codes", response_class=HTMLResponse)
+def code_sheets(request: Request, session: DbSession, staff: Admin):
+    return render(request, "access/admin_codes.html", {
+        "staff": staff, "groups": school_service.list_groups(session, staff.school_id),
+        "sheets": access.list_sheets(session, staff.school_id)})
+
+
+@router.post("/admin/codes", response_class=HTMLResponse)
+def make_sheet(request: Request, session: DbSession, staff: Admin, school: SchoolDep,
+               group: Annotated[str, Form()], count: Annotated[int, Form()]):
+    sheet, codes = access.create_codes(session, request.app.state.secret,
+                                       school_service.find_group(session, staff.school_id, group), count)
+    audit.record(session, staff, "codes.create", "code_sheet", sheet.id, f"{group}: {count}")
+    return render(request, "access/sheet.html", {
+        "school": school, "group": group, "slips": access.slips(request.app.state.settings.public_url, codes)})
+
+
+@router.post("/admin/codes/{sheet_id}/revoke")
+def revoke_sheet(session: DbSession, staff: Admin, sheet_id: int):
+    access.revoke_sheet(session, staff.school_id, sheet_id)
+    audit.record(session, staff, "codes.revoke", "code_sheet", sheet_id)
+    return redirect("/admin/codes")

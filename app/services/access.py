@@ -1,0 +1,122 @@
+"""Participation codes: make, print, revoke and redeem. Only lookup values are stored."""
+
+from dataclasses import dataclass
+
+import segno
+from sqlmodel import Session, select
+
+from app.i18n import _
+from app.models import CodeSheet, Group, ParticipationCode
+from app.services import anonymity
+from app.services.errors import DomainError, NotFound
+from app.timeutil import now_hour
+
+MAX_CODES_PER_SHEET = 1000
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A redeemed code as seen by the server during one request. Never stored."""
+
+    secret: bytes
+    code_id: int
+    group_id: int
+    school_id: int
+
+    def pseudonym(self, kind: str, item_id: int | str) -> str:
+        return anonymity.pseudonym(self.secret, kind, item_id)
+
+
+def create_codes(session: Session, server_key: bytes, group: Group, count: int) -> tuple[CodeSheet, list[str]]:
+    """New codes for a group. The plain codes are returned once, for printing, and then forgotten."""
+    if not 1 <= count <= MAX_CODES_PER_SHEET:
+        raise DomainError(_("Kies een aantal tussen 1 en {max}.").format(max=MAX_CODES_PER_SHEET))
+    sheet = CodeSheet(school_id=group.school_id, group_id=group.id, count=count)
+    session.add(sheet)
+    session.flush()
+    codes: list[str] = []
+    seen: set[str] = set()
+    while len(codes) < count:
+        code = anonymity.generate_code()
+        if code in seen:
+            continue
+        seen.add(code)
+        codes.append(code)
+        session.add(
+            ParticipationCode(
+                school_id=group.school_id,
+                group_id=group.id,
+                sheet_id=sheet.id,
+                lookup=anonymity.lookup_value(server_key, code),
+            )
+        )
+    session.flush()
+    return sheet, codes
+
+
+def list_sheets(session: Session, school_id: int) -> list[tuple[CodeSheet, Group]]:
+    rows = session.exec(
+        select(CodeSheet, Group)
+        .join(Group, Group.id == CodeSheet.group_id)
+        .where(CodeSheet.school_id == school_id)
+        .order_by(CodeSheet.id.desc())
+    )
+    return list(rows)
+
+
+def revoke_sheet(session: Session, school_id: int, sheet_id: int) -> CodeSheet:
+    sheet = session.get(CodeSheet, sheet_id)
+    if sheet is None or sheet.school_id != school_id:
+        raise NotFound(_("Dit codeblad bestaat niet."))
+    if sheet.revoked_at is None:
+        sheet.revoked_at = now_hour()
+        session.add(sheet)
+    return sheet
+
+
+def redeem(session: Session, server_key: bytes, raw_code: str) -> Participant:
+    """Check a typed or scanned code. The same code always gives the same participant."""
+    code = anonymity.normalise_code(raw_code or "")
+    wrong = _("Deze code klopt niet. Kijk je strookje nog eens na en probeer opnieuw.")
+    if code is None:
+        raise DomainError(wrong)
+    row = session.exec(
+        select(ParticipationCode, CodeSheet)
+        .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id)
+        .where(ParticipationCode.lookup == anonymity.lookup_value(server_key, code))
+    ).first()
+    if row is None:
+        raise DomainError(wrong)
+    pcode, sheet = row
+    if sheet.revoked_at is not None:
+        raise DomainError(_("Deze code werkt niet meer. Vraag een nieuw strookje aan je leerlingenraad."))
+    return Participant(
+        secret=anonymity.participant_secret(server_key, code),
+        code_id=pcode.id,
+        group_id=pcode.group_id,
+        school_id=pcode.school_id,
+    )
+
+
+def participant_from_cookie(session: Session, secret: bytes, code_id: int) -> Participant | None:
+    """Rebuild the participant from its cookie; None when the code was revoked meanwhile."""
+    row = session.exec(
+        select(ParticipationCode, CodeSheet)
+        .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id)
+        .where(ParticipationCode.id == code_id)
+    ).first()
+    if row is None or row[1].revoked_at is not None:
+        return None
+    pcode = row[0]
+    return Participant(secret=secret, code_id=pcode.id, group_id=pcode.group_id, school_id=pcode.school_id)
+
+
+def qr_svg(url: str) -> str:
+    """Inline SVG QR code for a slip or the projector page."""
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
+
+
+def slips(public_url: str, codes: list[str]) -> list[dict]:
+    """What each printed slip shows: the QR code to /c/{code} and the readable code."""
+    base = public_url.rstrip("/")
+    return [{"code": anonymity.format_code(c), "qr": qr_svg(f"{base}/c/{c}"), "url": f"{base}/c/{c}"} for c in codes]

@@ -1,0 +1,50 @@
+"""What Inspraak keeps, table by table, in the words of the pupil page "Wat we over je bewaren".
+
+Every table is listed here, either as something kept about pupils' participation (with its
+exact columns and a plain explanation) or as school/staff data. A test compares this with the
+real schema, so the page cannot drift from the code.
+"""
+
+from dataclasses import dataclass
+
+from app.i18n import gettext as _
+
+
+def N_(message: str) -> str:
+    """Mark for translation; translated when shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Kept:
+    table: str
+    columns: tuple[str, ...]
+    title: str
+    explanation: str
+
+
+WHAT_WE_STORE: list[Kept] = [
+    Kept("participationcode", ("id", "school_id", "group_id", "sheet_id", "lookup"),
+         N_("Je code"),
+         N_("We bewaren je code niet. We bewaren alleen een vingerafdruk ervan, gemaakt met een "
+            "geheime sleutel, en de klas of graad van het strookje. Wie welk strookje kreeg, "
+            "weet niemand: dat hebben we nooit geweten.")),
+    Kept("codesheet", ("id", "school_id", "group_id", "count", "created_at", "revoked_at"),
+         N_("Het blad met strookjes"),
+         N_("Voor welke groep het blad was, hoeveel strookjes erop stonden en wanneer het gemaakt "
+            "of ingetrokken werd (tot op het uur).")),
+]
+
+# Tables that hold nothing a pupil did: school set-up and named staff.
+NOT_ABOUT_PUPILS = {"school", "group", "staff", "auditentry", "helpresource", "alembic_version"}
+
+NEVER = [
+    N_("je naam, e-mailadres of telefoonnummer"),
+    N_("je IP-adres of welk toestel of welke browser je gebruikt"),
+    N_("het precieze tijdstip waarop je iets doet (hoogstens het uur, op het scherm alleen de dag)"),
+    N_("een lijst van wat jij allemaal deed: elke stem of steun staat los van de andere"),
+]
+
+
+def translated(items: list[Kept]) -> list[dict]:
+    return [{"table": k.table, "title": _(k.title), "explanation": _(k.explanation)} for k in items]
