@@ -72,3 +72,19 @@ KINDS: dict[str, ModeratedKind] = {}
 
 def register(kind: ModeratedKind) -> None:
     KINDS[kind.kind] = kind
+
+
+# Items pupils can comment on: kind -> (session, school_id, item_id) -> the item's title,
+# or None when it does not exist (or is not public). Registered by the voting and proposal domains.
+COMMENT_TARGETS: dict[str, Callable[[Session, int, int], str | None]] = {}
+
+# One budget for all free text a participant writes (comments, statements, proposals).
+POST_LIMIT, POST_WINDOW = 5, 600
+
+
+def allow_post(limiter, participant) -> bool:
+    """Count one text against the participant's budget; False when it is used up.
+
+    The counter is keyed by a pseudonym, lives in memory or Redis for ten minutes, never in the database.
+    """
+    return limiter.hit("post", participant.pseudonym("post-budget", 0), POST_LIMIT, POST_WINDOW)
