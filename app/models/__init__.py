@@ -2,7 +2,9 @@
 
 from app.models.access import CodeSheet, ParticipationCode
 from app.models.help import HelpResource
+from app.models.moderation import Comment, ContentFlag, ScreeningName
+from app.models.proposals import Proposal, ProposalCategory, ProposalEvent, ProposalSupport, SchoolHoliday
 from app.models.school import Group, School
 from app.models.staff import AuditEntry, Staff
 
-__all__ = ["AuditEntry", "CodeSheet", "Group", "HelpResource", "ParticipationCode", "School", "Staff"]
+__all__ = ["Proposal", "ProposalCategory", "ProposalEvent", "ProposalSupport", "SchoolHoliday", "Comment", "ContentFlag", "ScreeningName", "AuditEntry", "CodeSheet", "Group", "HelpResource", "ParticipationCode", "School", "Staff"]
