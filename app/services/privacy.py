@@ -45,10 +45,28 @@ WHAT_WE_STORE: list[Kept] = [
          N_("Welke reactie gemeld werd en waarom (pesten, persoonlijke info, ongepast, spam). In plaats van wie "
             "meldde, bewaren we een schuilnaam die alleen voor die ene reactie geldt: zo kan je dezelfde reactie "
             "maar één keer melden, en niemand kan je meldingen aan jou of aan elkaar koppelen.")),
+    Kept("statement", ("id", "school_id", "whole_school", "opens_at", "closes_at", "results", "erased",
+                       "created_by", "created_at", "text", "text_key", "status", "by_pupil", "urgent", "verdict",
+                       "reject_reason", "author_nonce", "author_tag"),
+         N_("Stellingen"),
+         N_("De tekst van elke stelling, of een leerling ze schreef, of de leerlingenraad ze al las, en "
+            "wanneer ze open en dicht gaat. Schreef jij een stelling, dan staat er geen naam of klas bij. "
+            "Er staat wel een kenmerk bij dat alleen jouw toestel kan herkennen, zodat jij je eigen "
+            "stellingen terugvindt.")),
+    Kept("votetally", ("school_id", "item_kind", "item_id", "answer", "group_id", "count"),
+         N_("Tellers van de stemmen"),
+         N_("Per vraag en per klas: hoeveel leerlingen elk antwoord kozen. Alleen getallen: geen naam, "
+            "geen tijdstip en geen volgorde. Zo kan niemand zien wie wat koos.")),
+    Kept("hasvoted", ("school_id", "item_kind", "item_id", "pseudonym", "sealed"),
+         N_("Dat je al stemde"),
+         N_("Zolang een vraag open is, bewaren we dat jij al stemde. Dat gebeurt met een schuilnaam die "
+            "alleen jouw toestel of strookje kan maken, en met jouw keuze in een verzegelde vorm die "
+            "alleen jouw toestel kan openen. Zo kan je je stem nog veranderen. Sluit de vraag, dan "
+            "wissen we dit: alleen de tellers blijven.")),
 ]
 
 # Tables that hold nothing a pupil did: school set-up and named staff.
-NOT_ABOUT_PUPILS = {"school", "group", "staff", "auditentry", "helpresource", "screeningname", "alembic_version"}
+NOT_ABOUT_PUPILS = {"poll", "polloption", "voteaudience", "livesession", "school", "group", "staff", "auditentry", "helpresource", "screeningname", "alembic_version"}
 
 NEVER = [
     N_("je naam, e-mailadres of telefoonnummer"),
