@@ -1,0 +1,167 @@
+"""Screening of pupil free text before anyone sees it: crisis, abuse, person, profanity or ok.
+
+Pure functions: no database, no HTTP. Every word list and pattern lives in
+app/data/screening/{crisis,abuse,profanity,idioms}.txt, so a school can extend them without
+code; lines from the same file names in $INSPRAAK_SCREENING_DIR are appended.
+
+File format: one regular expression per line; "#" starts a comment. `NAME = regex` defines a
+piece that later lines use as {NAME}. A line starting "joined:" is also tried on the text with
+every space removed ("z e l f  moord"), so only use it for long stems that two ordinary words
+side by side cannot produce. Patterns are matched against the normalised text of _words():
+lower case, no accents, apostrophes dropped ("m'n" -> "mn", "'k" -> "k"), anything else that
+is not a letter or digit becomes one space, runs of 3+ equal letters become 2 ("dooood" ->
+"dood"), spaced-out letters are glued ("d o o d" -> "dood"). Leetspeak ("z3lfm00rd") and
+fully squeezed runs ("kiiill" -> "kil", tried against the pattern with doubles squeezed too)
+are extra forms of the same text. Idioms ("doodmoe", "dood van het lachen") are blanked out
+before the urgent (crisis, abuse) patterns run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "screening"
+ENV_DIR = "INSPRAAK_SCREENING_DIR"
+
+# 1 is read both as i ("k1ll") and as l ("1even"), so there are two decodings.
+_LEET = (str.maketrans("013457@$!|", "oieastasil"), str.maketrans("013457@$!|", "oleastasil"))
+_LEET_CHARS = re.compile(r"[013457@$!|]")
+_DEF = re.compile(r"([A-Z][A-Z_]*)\s*=\s*(.+)")
+_REF = re.compile(r"\{([A-Z][A-Z_]*)\}")
+_MENTION = re.compile(r"(?<![\w@])@\w+")  # not the @ inside "k@nker" or an e-mail address
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str  # crisis | abuse | person | profanity | ok
+    matched: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"verdict": self.verdict, "matched": list(self.matched)}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    plain: re.Pattern
+    squeezed: re.Pattern  # the same pattern with doubled letters collapsed
+    joined: bool
+
+
+def _fold(s: str) -> str:
+    """Strip accents (NFKD, drop combining marks): é -> e, ë -> e."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _squeeze(s: str) -> str:
+    """Collapse every run of a repeated letter; escapes such as \\s are left alone."""
+    return re.sub(r"(?<!\\)([a-z])\1+", r"\1", s)
+
+
+def _lines(name: str) -> Iterable[tuple[str, str]]:
+    paths = [DATA_DIR / f"{name}.txt"]
+    if extra := os.environ.get(ENV_DIR):
+        paths.append(Path(extra) / f"{name}.txt")
+    for path in paths:
+        if path.is_file():
+            for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                line = re.sub(r"(?:^|\s)#.*", "", line).strip()
+                if line:
+                    yield f"{path}:{no}", _fold(line)
+
+
+@lru_cache(maxsize=None)
+def _rules(name: str) -> tuple[_Rule, ...]:
+    """Compile one list once. A broken line fails loudly: a silently skipped crisis
+    pattern would be worse than an error the school sees at once."""
+    defs: dict[str, str] = {}
+    rules = []
+    for where, line in _lines(name):
+        try:
+            line = _REF.sub(lambda m: defs[m[1]], line)
+            if d := _DEF.fullmatch(line):
+                defs[d[1]] = d[2]
+                continue
+            joined = line.startswith("joined:")
+            src = line.removeprefix("joined:").strip()
+            rules.append(_Rule(re.compile(src, re.I), re.compile(_squeeze(src), re.I), joined))
+        except (KeyError, re.error) as e:
+            raise ValueError(f"screening list {where}: {e!r}") from None
+    return tuple(rules)
+
+
+def _base(text: str) -> str:
+    t = _fold(text).casefold()
+    t = re.sub(r"['’‘`]", "", t)  # m'n -> mn, 'k -> k, i'm -> im
+    return re.sub(r"(?<=\w)\*+(?=\w)", "", t)  # f*ck -> fck
+
+
+def _words(base: str, leet: dict | None = None) -> str:
+    # "z e l f m o o r d", "w i l  n i e t": glue letters one space apart (a wider gap splits words)
+    t = re.sub(r"(?<![a-z0-9])(?:[a-z0-9@$!|] ){2,}[a-z0-9@$!|](?![a-z0-9])", lambda m: m[0].replace(" ", ""), base)
+    t = re.sub(r"[^a-z0-9@$!|]+", " ", t)
+    if leet:  # only decode tokens that contain a letter: "5 pillen" keeps its 5
+        t = re.sub(r"[a-z0-9@$!|]*[a-z0-9@$|]",
+                   lambda m: m[0].translate(leet) if re.search("[a-z]", m[0]) else m[0], t)
+    t = re.sub(r"[^a-z0-9]+", " ", t)
+    return " " + re.sub(r"([a-z])\1{2,}", r"\1\1", t).strip() + " "
+
+
+def _variants(forms: Iterable[str], elongated: bool, idioms: tuple[_Rule, ...]) -> list[tuple[str, bool, bool]]:
+    """(text, squeezed, joined) triples to match; idioms are blanked out first."""
+    out = []
+    for w in forms:
+        texts = [(w, False)]
+        if elongated:  # only then try doubles -> single, so "mongool"/"kk" never meet "mongol"/"k"
+            texts.append((_squeeze(w), True))
+        for t, sq in texts:
+            for rule in idioms:
+                t = (rule.squeezed if sq else rule.plain).sub(" ", t)
+            out += [(t, sq, False), (re.sub(r"[^a-z]", "", t), sq, True)]
+    return out
+
+
+def _search(rules: tuple[_Rule, ...], variants: list[tuple[str, bool, bool]]) -> list[str]:
+    hits: list[str] = []
+    for rule in rules:
+        for text, sq, joined in variants:
+            if joined and not rule.joined:
+                continue
+            if m := (rule.squeezed if sq else rule.plain).search(text):
+                hits.append(m[0].strip())
+                break
+    return list(dict.fromkeys(hits))
+
+
+def _people(text: str, names: Iterable[str], forms: list[str]) -> list[str]:
+    hits = _MENTION.findall(text)
+    for name in names:
+        key = _words(_base(name or "")).strip()
+        if len(key) >= 2 and any(re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", f) for f in forms):
+            hits.append(name.strip())
+    return list(dict.fromkeys(hits))
+
+
+def screen(text: str, names: Iterable[str] = ()) -> Verdict:
+    """The verdict for one text; crisis > abuse > person > profanity > ok."""
+    base = _base(text or "")
+    forms = [_words(base)]
+    if _LEET_CHARS.search(base):
+        forms += [f for f in (_words(base, leet) for leet in _LEET) if f not in forms]
+    elongated = bool(re.search(r"(\w)\1\1", base))
+    urgent = _variants(forms, elongated, _rules("idioms"))
+    checks = (
+        ("crisis", lambda: _search(_rules("crisis"), urgent)),
+        ("abuse", lambda: _search(_rules("abuse"), urgent)),
+        ("person", lambda: _people(text or "", names, forms)),
+        ("profanity", lambda: _search(_rules("profanity"), _variants(forms, elongated, ()))),
+    )
+    for verdict, check in checks:
+        if hits := check():
+            return Verdict(verdict, hits)
+    return Verdict("ok", [])

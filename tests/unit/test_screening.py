@@ -1,0 +1,265 @@
+"""Text screening: the labelled dev set, phrasings that are not in it, idioms that must stay ok,
+disguised spellings, names, and the school's own extension lists.
+
+The held-out check uses other phrasings than the dev set, so most cases here test patterns
+(other persons, conjugations, word orders), not the dev sentences. `pytest -s` prints the figures.
+"""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from app.services import screening
+from app.services.screening import Verdict, screen
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_DEV = ROOT.parent / "shared/data/screening_dev.json"
+LOCAL_DEV = ROOT / "tests/data/screening_dev.json"  # copy kept in the repo
+NAMES = ["Janssens", "Peeters", "Yasmine", "Kevin", "Van den Broeck", "D'Hondt"]
+
+
+def _dev() -> dict:
+    return json.loads((SHARED_DEV if SHARED_DEV.is_file() else LOCAL_DEV).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def dev_figures() -> dict:
+    data = _dev()
+    rows = [(item["verdict"], screen(item["text"], data["school_names"]).verdict, item["text"])
+            for item in data["items"]]
+
+    def share(label, predicted=None):
+        mine = [got for want, got, _ in rows if want == label]
+        return sum(got in (predicted or (label,)) for got in mine) / len(mine), len(mine)
+
+    return {
+        "crisis_recall": share("crisis"),
+        "abuse_recall": share("abuse"),
+        "urgent_recall": share("abuse", ("abuse", "crisis")),  # abuse held as urgent either way
+        "ok_false_crisis": share("ok", ("crisis",)),
+        "ok_accuracy": share("ok"),
+        "person_accuracy": share("person"),
+        "profanity_accuracy": share("profanity"),
+        "misses": [(want, got, text) for want, got, text in rows if want != got],
+    }
+
+
+# --- the dev set ------------------------------------------------------------------------
+
+def test_dev_copy_in_repo_matches_shared_file():
+    assert LOCAL_DEV.is_file()
+    if SHARED_DEV.is_file():
+        assert json.loads(LOCAL_DEV.read_text()) == json.loads(SHARED_DEV.read_text())
+
+
+def test_dev_crisis_recall():
+    assert dev_figures()["crisis_recall"][0] >= 0.95, dev_figures()["misses"]
+
+
+def test_dev_abuse_recall():
+    assert dev_figures()["abuse_recall"][0] >= 0.95, dev_figures()["misses"]
+
+
+def test_dev_ok_rarely_crisis():
+    assert dev_figures()["ok_false_crisis"][0] <= 0.05, dev_figures()["misses"]
+
+
+def test_dev_person_and_profanity():
+    assert dev_figures()["person_accuracy"][0] >= 0.9, dev_figures()["misses"]
+    assert dev_figures()["profanity_accuracy"][0] >= 0.9, dev_figures()["misses"]
+
+
+# --- phrasings not in the dev set -------------------------------------------------------
+
+CRISIS = [
+    "ik wil niet meer wakker worden",
+    "ik wil me ophangen",
+    "I want to end it all",
+    "ik heb geen zin meer om te leven",
+    "ik denk erover om van een brug te springen",
+    "self harm",
+    "I hurt myself",
+    "'k wil dood",
+    "k zie t nie meer zitten",
+    "ik wil er een einde aan maken",
+    "ne zelfmoord zou alles oplossen",
+    "ik wil nie meer leven",
+    "soms wil ik gewoon sterven",
+    "ik wou dat ik dood was",
+    "iedereen zou beter af zijn zonder mij",
+    "niemand gaat mij missen",
+    "ik snij in mijn polsen",
+    "ik heb mezelf gekrast",
+    "ik ga al mijn pillen tegelijk innemen",
+    "ik wil voor de trein springen",
+    "i don't want to live anymore",
+    "nobody would miss me",
+    "i've been cutting myself",
+    "ik ben het leven beu",
+    "ik hang me op",
+    "ik heb een touw gekocht om mezelf op te hangen",
+    "ik ben een last voor iedereen",
+    "ik wil mijn leven beëindigen",
+    "ik wil slapen en nooit meer wakker worden",
+    "ik wil niet meer",
+    "kga mij van kant maken",
+    "ik heb mezelf vandaag weer gesneden",
+]
+
+ABUSE = [
+    "mijn oom betast mij",
+    "mijn broer schopt me",
+    "m'n pa slaat me",
+    "ik word misbruikt",
+    "ons ma klopt ons",
+    "soms slaat mijn stiefmoeder mij",
+    "mijn vader heeft me in elkaar geslagen",
+    "mijn papa slaat mijn mama",
+    "ik krijg thuis slaag",
+    "thuis word ik geslagen",
+    "ik word geslagen door mijn moeder",
+    "mijn stiefpa raakt me aan",
+    "mijn nonkel zit aan mij",
+    "hij heeft mij verkracht",
+    "mijn broer heeft me aangerand",
+    "my stepdad touches me",
+    "i get beaten at home",
+    "hij chanteert mij met naaktfoto's",
+    "ik durf niet naar huis",
+    "ik ben thuis niet veilig",
+    "mijne pa geeft me slaag",
+    "mijn oom heeft aan mij gezeten",
+]
+
+STAYS_OK = [
+    "ik ben doodop na de sportdag",
+    "ik verveel me dood in de les",
+    "ik schrok me dood",
+    "dat was doodsaai",
+    "ik ga dood van de honger",
+    "ik lach me dood",
+    "de plant in de klas gaat dood",
+    "we moeten een einde maken aan het pesten",
+    "kan iemand me helpen de posters ophangen",
+    "ik snij de groenten in de kookles",
+    "het is moordend warm in de klas",
+    "ik heb een overdosis huiswerk",
+    "ik zie het niet zitten om te presenteren",
+    "ik wil niet meer naar de studie",
+    "hij sloeg de bal over het hek",
+    "mijn broer zit naast mij in de klas",
+    "ik ben geslaagd voor mijn examen",
+    "mijn oma heeft kanker",
+    "we negeren niemand, hoera",
+    "I'm dying of laughter",
+    "the wifi is dead again",
+    "ik neem mijn pillen elke ochtend",
+]
+
+DISGUISED_CRISIS = [
+    "z e l f m o o r d",
+    "zelf moord",
+    "Z3LFM00RD",
+    "SUÏCIDAAL",
+    "ik wil dooooood!!!",
+    "ik w1l d00d",
+    "ik w i l  n i e t  m e e r  l e v e n",
+    "i want to diiiie",
+    "s u i c i d e",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_phrasings(text):
+    assert screen(text).verdict == "crisis", screen(text)
+
+
+@pytest.mark.parametrize("text", ABUSE)
+def test_abuse_phrasings(text):
+    assert screen(text).verdict == "abuse", screen(text)
+
+
+@pytest.mark.parametrize("text", STAYS_OK)
+def test_idioms_stay_ok(text):
+    assert screen(text, NAMES).verdict == "ok", screen(text, NAMES)
+
+
+@pytest.mark.parametrize("text", DISGUISED_CRISIS)
+def test_disguised_spellings(text):
+    assert screen(text).verdict == "crisis", screen(text)
+
+
+@pytest.mark.parametrize("text", ["die k4nkerl1jer", "fuuuuck", "f*ck you", "kk school", "jij vuile neger",
+                                  "krijg de tering", "wat een kutleraar"])
+def test_profanity(text):
+    assert screen(text).verdict == "profanity", screen(text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("@kevin heeft het gedaan", "@kevin"),
+    ("ik vind KEVIN stom", "Kevin"),
+    ("meneer van den broeck is te streng", "Van den Broeck"),
+    ("mevr. D'Hondt geeft te veel taken", "D'Hondt"),
+    ("JANSSENS!!!", "Janssens"),
+])
+def test_names_and_mentions(text, name):
+    verdict = screen(text, NAMES)
+    assert verdict.verdict == "person" and name in verdict.matched
+
+
+@pytest.mark.parametrize("text", ["Janssen is ziek", "mijn e-mail is iemand@school.be", "de Peetersstraat"])
+def test_names_are_whole_words(text):
+    assert screen(text, NAMES).verdict == "ok"
+
+
+def test_priority_crisis_then_abuse_then_person_then_profanity():
+    assert screen("kut, Kevin, mijn vader slaat me en ik wil dood", NAMES).verdict == "crisis"
+    assert screen("kut, Kevin, mijn vader slaat me", NAMES).verdict == "abuse"
+    assert screen("kut Kevin", NAMES).verdict == "person"
+    assert screen("kut", NAMES).verdict == "profanity"
+
+
+def test_verdict_to_dict():
+    assert screen("ik wil dood").to_dict() == {"verdict": "crisis", "matched": ["wil dood"]}
+    assert Verdict("ok", []).to_dict() == {"verdict": "ok", "matched": []}
+    assert screen("").to_dict() == {"verdict": "ok", "matched": []}
+
+
+# --- the school's own lists -------------------------------------------------------------
+
+@pytest.fixture
+def school_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(screening.ENV_DIR, str(tmp_path))
+    screening._rules.cache_clear()
+    yield tmp_path
+    monkeypatch.delenv(screening.ENV_DIR)
+    screening._rules.cache_clear()
+
+
+def test_school_extends_lists(school_dir):
+    (school_dir / "profanity.txt").write_text("# local slang\n\n\\bsnotneus\\w*  # mild, but not here\n")
+    (school_dir / "crisis.txt").write_text("\\b{WANT}\\s+(?:\\w+\\s+)?uit\\s+het\\s+leven\\s+stappen\\b\n")
+    assert screen("jij snotneus").verdict == "profanity"
+    assert screen("ik wil uit het leven stappen").verdict == "crisis"
+    assert screen("ik wil dood").verdict == "crisis"  # the package lists still apply
+
+
+def test_broken_school_line_fails_loudly(school_dir):
+    (school_dir / "abuse.txt").write_text("(unclosed\n")
+    with pytest.raises(ValueError, match="abuse.txt:1"):
+        screen("hallo")
+
+
+# --- the figures, last so they end the -s output ------------------------------------------
+
+def test_zz_report_dev_figures():
+    f = dev_figures()
+    print("\n--- screening dev set ---")
+    for key in ("crisis_recall", "abuse_recall", "urgent_recall", "ok_false_crisis", "ok_accuracy",
+                "person_accuracy", "profanity_accuracy"):
+        value, n = f[key]
+        print(f"{key:20} {value:6.1%}  (n={n})")
+    for want, got, text in f["misses"]:
+        print(f"miss: {want} -> {got}: {text}")
