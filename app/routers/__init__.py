@@ -1,8 +1,9 @@
 """All routers, in the order they are matched, and the sections of the pupil home page."""
 
-from app.routers import access, help, school, staff, system
+from app.routers import access, help, moderation, school, staff, system
 
-ROUTERS = [system.router, system.api, access.router, help.router, school.router, staff.router]
+ROUTERS = [system.router, system.api, access.router, help.router, school.router, staff.router,
+           moderation.router, moderation.api]
 
 
 def home_sections():
@@ -17,8 +18,8 @@ def staff_links(role: str) -> list[tuple[str, str]]:
     links = {
         "admin": [("/admin/groups", _("Groepen")), ("/admin/codes", _("Codebladen")),
                   ("/admin/staff", _("Personeelsaccounts")), ("/admin/help", _("Hulplijnen")),
-                  ("/admin/audit", _("Logboek"))],
-        "council": [],
+                  ("/admin/audit", _("Logboek")), ("/admin/moderatie", _("Moderatie-instellingen"))],
+        "council": [("/moderatie", _("Moderatie"))],
         "management": [],
     }
     return links.get(role, [])
