@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from app.db import DbSession
 from app.deps import Admin, MaybePupil, SchoolDep, csrf_protect
 from app.services import help as help_service
+from app.timeutil import utcnow
 from app.web import redirect, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -16,8 +17,9 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 @router.get("/help", response_class=HTMLResponse)
 def help_page(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil):
+    resources = help_service.list_resources(session, school.id)
     return render(request, "help/help.html", {
-        "pupil": pupil, "resources": help_service.list_resources(session, school.id)})
+        "pupil": pupil, "resources": resources, "hours": help_service.hours_today(resources, utcnow())})
 
 
 @router.get("/admin/help", response_class=HTMLResponse)

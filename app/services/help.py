@@ -1,7 +1,17 @@
-"""Help lines: seeded from the report's annex, editable by admins."""
+"""Help lines: seeded from the report's annex, editable by admins, with today's opening hours.
+
+Machine-readable hours (HelpResource.hours_json) look like
+{"phone": {"mon": [["16:00", "22:00"]], "wed": [["14:00", "22:00"]]}, "chat": {"months": [1, 6], ...}}:
+spans in Brussels local time per weekday, "24:00" closes the day, a span past midnight is written
+as two spans, and "months" (optional) limits a channel to those months. Public holidays are not
+modelled; Sundays are simply days without hours.
+"""
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -12,6 +22,9 @@ from app.services.errors import DomainError, NotFound
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "help_resources.nl.json"
 EDITABLE = ("name", "description", "phone", "phone_hours", "chat_hours", "email", "url")
+TZ = ZoneInfo("Europe/Brussels")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHANNELS = ("phone", "chat")
 
 
 def seed(session: Session, school_id: int) -> int:
@@ -45,11 +58,73 @@ def update_resource(session: Session, by: Staff, resource_id: int, fields: dict[
     url = (fields.get("url") or "").strip()
     if url and not url.startswith(("https://", "http://")):
         raise DomainError(_("Een website begint met https://"))
+    hours = _parse(resource.hours_json)
     for key in EDITABLE:
         value = (fields.get(key) or "").strip()
         if len(value) > (1000 if key == "description" else 300):
             raise DomainError(_("Een van de velden is te lang."))
+        if key.endswith("_hours") and value != getattr(resource, key):
+            # The written hours changed: better no "nu bereikbaar" than a wrong one.
+            hours.pop(key.removesuffix("_hours"), None)
         setattr(resource, key, value)
+    resource.hours_json = json.dumps(hours) if hours else ""
     session.add(resource)
     audit.record(session, by, "help.update", "help_resource", resource.id, name)
     return resource
+
+
+# --- opening hours ---------------------------------------------------------------------
+
+def _parse(hours_json: str | dict | None) -> dict:
+    if isinstance(hours_json, dict):
+        return hours_json
+    try:
+        data = json.loads(hours_json or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def today_hours(hours_json: str | dict | None, channel: str, now: datetime) -> list[tuple[str, str]]:
+    """The channel's spans on the day of `now` in Brussels; [] when closed all day or unknown."""
+    local = now.astimezone(TZ)
+    spec = _parse(hours_json).get(channel)
+    if not isinstance(spec, dict):
+        return []
+    if "months" in spec and local.month not in spec["months"]:
+        return []
+    return [(start, end) for start, end in spec.get(DAYS[local.weekday()], [])]
+
+
+def open_now(hours_json: str | dict | None, channel: str, now: datetime) -> bool:
+    """Is the channel open at `now` (any aware datetime; compared in Brussels time)?"""
+    local = now.astimezone(TZ)
+    minute = local.hour * 60 + local.minute
+    return any(_minutes(start) <= minute < _minutes(end) for start, end in today_hours(hours_json, channel, now))
+
+
+@dataclass(frozen=True)
+class Today:
+    spans: list[tuple[str, str]]
+    open: bool
+
+    @property
+    def text(self) -> str:
+        if self.spans == [("00:00", "24:00")]:
+            return _("vandaag de hele dag")
+        return ", ".join(f"{start}–{end}" for start, end in self.spans)
+
+
+def hours_today(resources: list[HelpResource], now: datetime) -> dict[int, dict[str, Today]]:
+    """Per resource id and channel (only those with machine-readable hours): today's hours."""
+    result: dict[int, dict[str, Today]] = {}
+    for resource in resources:
+        hours = _parse(resource.hours_json)
+        result[resource.id] = {channel: Today(today_hours(hours, channel, now), open_now(hours, channel, now))
+                               for channel in CHANNELS if channel in hours}
+    return result
