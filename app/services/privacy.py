@@ -63,10 +63,29 @@ WHAT_WE_STORE: list[Kept] = [
             "alleen jouw toestel of strookje kan maken, en met jouw keuze in een verzegelde vorm die "
             "alleen jouw toestel kan openen. Zo kan je je stem nog veranderen. Sluit de vraag, dan "
             "wissen we dit: alleen de tellers blijven.")),
+    Kept("proposal", ("id", "school_id", "category_id", "title", "body", "state", "urgent", "verdict",
+                      "author_nonce", "author_tag", "support_count", "decision", "rejection_reason", "review_date",
+                      "created_at", "changed_at", "with_management_at", "deadline", "answered_at", "closed_at"),
+         N_("Je voorstellen"),
+         N_("De titel, de tekst en de categorie van je voorstel, hoe ver het staat, het aantal steunen, het "
+            "antwoord van de directie en de data van elke stap (een stap van een leerling tot op het uur). Wie het "
+            "voorstel schreef, bewaren we niet. We bewaren een willekeurig getal en een vingerafdruk die alleen met "
+            "jouw code na te rekenen is: zo kan jij je voorstel terugvinden en intrekken, en niemand anders.")),
+    Kept("proposalevent", ("id", "school_id", "proposal_id", "actor", "action", "from_state", "to_state", "text",
+                           "decision", "review_date", "created_at"),
+         N_("De tijdlijn van een voorstel"),
+         N_("Elke stap van een voorstel: wat er gebeurde, de uitleg erbij en de datum. Bij een stap van een "
+            "leerling staat alleen 'een leerling' en het uur, nooit wie.")),
+    Kept("proposalsupport", ("id", "school_id", "proposal_id", "pseudonym"),
+         N_("Je steun aan voorstellen"),
+         N_("Zolang een voorstel steun zoekt, bewaren we dat jij het steunt, met een schuilnaam die alleen voor "
+            "dat ene voorstel geldt. Zo kan je maar één keer steunen en je steun weer intrekken. Er staat geen "
+            "tijdstip bij. Krijgt het voorstel een antwoord of wordt het ingetrokken, dan wissen we dit: alleen "
+            "het aantal steunen blijft.")),
 ]
 
 # Tables that hold nothing a pupil did: school set-up and named staff.
-NOT_ABOUT_PUPILS = {"poll", "polloption", "voteaudience", "livesession", "school", "group", "staff", "auditentry", "helpresource", "screeningname", "alembic_version"}
+NOT_ABOUT_PUPILS = {"proposalcategory", "schoolholiday", "poll", "polloption", "voteaudience", "livesession", "school", "group", "staff", "auditentry", "helpresource", "screeningname", "alembic_version"}
 
 NEVER = [
     N_("je naam, e-mailadres of telefoonnummer"),
