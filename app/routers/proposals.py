@@ -1,0 +1,421 @@
+"""Proposals: the public board "Wat deden we ermee?", proposal pages, submitting, supporting,
+following (in a cookie), the Atom feed of outcomes, staff pages and the JSON API.
+
+Two signed cookies live here, because they are HTTP: the proposals a phone follows (with the
+last timeline entry it saw of each) and the ids of the pupil's own proposals. Neither is ever
+stored on the server; the own-proposal ids are always checked against the author tag.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from itsdangerous import BadSignature, URLSafeSerializer
+from pydantic import BaseModel
+
+from app.db import DbSession
+from app.deps import Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect, json_only
+from app.i18n import _
+from app.services import moderation, proposals
+from app.services.access import Participant
+from app.services.errors import DomainError
+from app.timeutil import today
+from app.web import PUPIL_MAX_AGE, is_htmx, redirect, render, safe_next, set_cookie, templates
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["proposals"])
+
+FOLLOW_COOKIE, MINE_COOKIE = "inspraak_follow", "inspraak_mine"
+MAX_FOLLOWS, MAX_MINE = 60, 60
+
+
+# --- the two cookies -----------------------------------------------------------------------------
+
+def _signer(request: Request, salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.secret, salt=salt)
+
+
+def read_follows(request: Request) -> dict[int, int]:
+    """Followed proposal id -> id of the last timeline entry this phone saw of it."""
+    try:
+        data = _signer(request, "proposals-follow").loads(request.cookies.get(FOLLOW_COOKIE, ""))
+        return {int(k): int(v) for k, v in data.items()}
+    except (BadSignature, AttributeError, TypeError, ValueError):
+        return {}
+
+
+def write_follows(request: Request, response, follows: dict[int, int]) -> None:
+    kept = dict(list(follows.items())[-MAX_FOLLOWS:])
+    set_cookie(request, response, FOLLOW_COOKIE,
+               _signer(request, "proposals-follow").dumps({str(k): v for k, v in kept.items()}), PUPIL_MAX_AGE)
+
+
+def read_mine(request: Request) -> list[int]:
+    try:
+        return [int(i) for i in _signer(request, "proposals-mine").loads(request.cookies.get(MINE_COOKIE, ""))]
+    except (BadSignature, TypeError, ValueError):
+        return []
+
+
+def write_mine(request: Request, response, ids: list[int]) -> None:
+    set_cookie(request, response, MINE_COOKIE, _signer(request, "proposals-mine").dumps(ids[-MAX_MINE:]),
+               PUPIL_MAX_AGE)
+
+
+# --- shared bits ---------------------------------------------------------------------------------
+
+def labels() -> dict:
+    """Label tables for templates (Dutch msgids, translated in the template with _())."""
+    return {"states": proposals.STATE_LABELS, "decisions": proposals.DECISIONS, "events": proposals.EVENT_LABELS,
+            "close": proposals.CLOSE_LABELS, "reasons": moderation.REJECT_REASONS,
+            "public": proposals.PUBLIC_STATES,
+            "withdrawable": [s for s in proposals.STATES if "withdraw" in proposals.actions_for(s, "pupil_author")]}
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _date_or_none(value: str | None) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Deze datum klopt niet. Gebruik de vorm 2026-05-31.")) from None
+
+
+def home_section(session, participant: Participant, school) -> dict:
+    """The pupil home: followed proposals that changed, and how many proposals look for support.
+
+    Home sections get no request, but the follow cookie is in it: the template calls
+    `section.changed(request)` while it renders."""
+    def changed(request: Request):
+        return proposals.changed_since(session, school.id, read_follows(request))
+
+    return {"template": "proposals/_home.html", "changed": changed,
+            "open": proposals.open_for_support(session, school.id)}
+
+
+# --- the public board ----------------------------------------------------------------------------
+
+@router.get("/voorstellen", response_class=HTMLResponse)
+def board(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
+          state: str = "", category: str = ""):
+    category_id = _int_or_none(category)
+    return render(request, "proposals/board.html", {
+        "pupil": pupil, "staff": staff, "school": school, "labels": labels(),
+        "items": proposals.board(session, school, state or None, category_id),
+        "figures": proposals.figures(session, school.id),
+        "categories": proposals.categories(session, school.id), "public_states": proposals.PUBLIC_STATES,
+        "state": state if state in proposals.PUBLIC_STATES else "", "category": category_id,
+    }, partial="proposals/_list.html")
+
+
+@router.get("/voorstellen/feed.atom")
+def feed(request: Request, session: DbSession, school: SchoolDep):
+    entries = proposals.outcomes(session, school.id)
+    return templates.TemplateResponse(request, "proposals/feed.xml", {
+        "school": school, "entries": entries, "labels": labels(),
+        "base": request.app.state.settings.public_url.rstrip("/"),
+        "updated": entries[0][0].created_at if entries else school.created_at,
+    }, media_type="application/atom+xml")
+
+
+# --- submitting and the pupil's own proposals ------------------------------------------------------
+
+def _new_form(request: Request, session, school, pupil, status_code: int = 200, **extra):
+    return render(request, "proposals/new.html", {
+        "pupil": pupil, "categories": proposals.categories(session, school.id),
+        "title_max": proposals.TITLE_MAX, "body_max": proposals.BODY_MAX, **extra}, status_code=status_code)
+
+
+@router.get("/voorstellen/nieuw", response_class=HTMLResponse)
+def new_proposal(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil):
+    return _new_form(request, session, school, pupil)
+
+
+@router.post("/voorstellen", response_class=HTMLResponse)
+def submit(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil,
+           title: Annotated[str, Form(max_length=1000)] = "", body: Annotated[str, Form(max_length=10000)] = "",
+           category: Annotated[str, Form(max_length=12)] = ""):
+    try:
+        proposal, screened = proposals.submit(session, request.app.state.limiter, school, pupil, title, body,
+                                              _int_or_none(category))
+    except DomainError as exc:
+        session.rollback()
+        return _new_form(request, session, school, pupil, exc.status_code, error=exc.message, title=title,
+                         body=body, category=_int_or_none(category), screened=getattr(exc, "screened", None))
+    response = render(request, "proposals/submitted.html", {"pupil": pupil, "proposal": proposal,
+                                                            "screened": screened})
+    write_mine(request, response, [*read_mine(request), proposal.id])
+    return response
+
+
+@router.get("/voorstellen/mijn", response_class=HTMLResponse)
+def my_proposals(request: Request, session: DbSession, pupil: Pupil):
+    return render(request, "proposals/mine.html", {
+        "pupil": pupil, "items": proposals.mine(session, pupil, read_mine(request)), "labels": labels()})
+
+
+# --- one proposal --------------------------------------------------------------------------------
+
+def _detail_context(request: Request, session, school, proposal_id: int, pupil, staff) -> dict:
+    item = proposals.visible(session, school, proposal_id, pupil, staff)
+    return {"pupil": pupil, "staff": staff, "item": item, "proposal": item.proposal, "labels": labels(),
+            "followed": proposal_id in read_follows(request),
+            "can_withdraw": item.is_author and "withdraw" in proposals.actions_for(item.proposal.state, "pupil_author"),
+            "can_support": item.proposal.state in proposals.SUPPORT_STATES}
+
+
+@router.get("/voorstellen/{proposal_id:int}", response_class=HTMLResponse)
+def proposal_page(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
+                  proposal_id: int):
+    ctx = _detail_context(request, session, school, proposal_id, pupil, staff)
+    response = render(request, "proposals/detail.html", ctx)
+    follows = read_follows(request)
+    if proposal_id in follows and ctx["item"].last_event is not None:
+        follows[proposal_id] = ctx["item"].last_event.id  # opening it marks it seen
+        write_follows(request, response, follows)
+    return response
+
+
+def _after_pupil_act(request: Request, session, school, pupil, proposal_id: int, partial: str):
+    """HTMX gets the updated partial; a plain form post goes back to the proposal page."""
+    if is_htmx(request):
+        return render(request, "proposals/detail.html",
+                      _detail_context(request, session, school, proposal_id, pupil, None), partial=partial)
+    return redirect(f"/voorstellen/{proposal_id}")
+
+
+@router.post("/voorstellen/{proposal_id:int}/steun")
+def support(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, proposal_id: int,
+            do: Annotated[str, Form(max_length=10)] = "add"):
+    if do == "remove":
+        proposals.unsupport(session, pupil, proposal_id)
+    else:
+        proposals.support(session, pupil, proposal_id)
+    return _after_pupil_act(request, session, school, pupil, proposal_id, "proposals/_support.html")
+
+
+@router.post("/voorstellen/{proposal_id:int}/volgen")
+def follow(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, proposal_id: int):
+    proposal, last_seen = proposals.followable(session, school, proposal_id)
+    follows = read_follows(request)
+    if follows.pop(proposal_id, None) is None:
+        follows[proposal_id] = last_seen
+    # The partial is rendered from the request's cookie, so tell it the new state directly.
+    if is_htmx(request):
+        response = render(request, "proposals/_follow.html", {
+            "proposal": proposal, "followed": proposal_id in follows, "pupil": pupil})
+    else:
+        response = redirect(f"/voorstellen/{proposal_id}")
+    write_follows(request, response, follows)
+    return response
+
+
+@router.post("/voorstellen/{proposal_id:int}/intrekken")
+def withdraw(session: DbSession, pupil: Pupil, proposal_id: int):
+    proposals.withdraw(session, pupil, proposal_id)
+    return redirect("/voorstellen/mijn")
+
+
+# --- staff: council, management, admin -----------------------------------------------------------
+
+def _council_page(request: Request, session, staff, school, status_code: int = 200, **extra):
+    groups = proposals.by_state(session, staff.school_id)
+    return render(request, "proposals/council.html", {
+        "staff": staff, "labels": labels(), "groups": groups,
+        "actions": {state: proposals.actions_for(state, "council") for state in proposals.STATES},
+        "names": {c.id: c.name for c in proposals.categories(session, staff.school_id)},
+        "threshold": proposals.support_threshold(session, school), **extra},
+        status_code=status_code)
+
+
+def _management_page(request: Request, session, staff, school, status_code: int = 200, **extra):
+    return render(request, "proposals/management.html", {
+        "staff": staff, "labels": labels(), "items": proposals.to_answer(session, staff.school_id),
+        "names": {c.id: c.name for c in proposals.categories(session, staff.school_id)}, "today": today(),
+        **extra}, status_code=status_code)
+
+
+@router.get("/council/proposals", response_class=HTMLResponse)
+def council_page(request: Request, session: DbSession, staff: Council, school: SchoolDep):
+    return _council_page(request, session, staff, school)
+
+
+@router.get("/management/proposals", response_class=HTMLResponse)
+def management_page(request: Request, session: DbSession, staff: Management, school: SchoolDep):
+    return _management_page(request, session, staff, school)
+
+
+class MoveForm(BaseModel):
+    action: str = ""
+    text: str = ""
+    decision: str = ""
+    outcome: str = ""
+    review_date: str = ""
+    reason: str = ""
+
+
+@router.post("/proposals/{proposal_id:int}/move")
+def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
+               form: Annotated[MoveForm, Form()]):
+    """Every staff move goes here; the permission table decides who may make it (403 otherwise)."""
+    page = _management_page if staff.role == "management" else _council_page
+    try:
+        proposals.staff_move(session, staff, proposal_id, form.action, text=form.text,
+                             decision=form.decision or None, outcome=form.outcome or None,
+                             review_date=_date_or_none(form.review_date), reason=form.reason or None)
+    except DomainError as exc:
+        session.rollback()
+        if exc.status_code == 403 or staff.role not in ("council", "management"):
+            raise
+        return page(request, session, staff, school, exc.status_code, error=exc.message, failed=proposal_id,
+                    form=form)
+    back = "/management/proposals" if staff.role == "management" else "/council/proposals"
+    return redirect(f"{back}#p{proposal_id}")
+
+
+def _admin_page(request: Request, session, staff, school, status_code: int = 200, **extra):
+    return render(request, "proposals/admin.html", {
+        "staff": staff, "school": school, "categories": proposals.categories(session, staff.school_id),
+        "holidays": proposals.holidays(session, staff.school_id),
+        "threshold": proposals.support_threshold(session, school),
+        "audience": proposals.audience_size(session, school.id), **extra}, status_code=status_code)
+
+
+@router.get("/admin/proposals", response_class=HTMLResponse)
+def admin_page(request: Request, session: DbSession, staff: Admin, school: SchoolDep):
+    return _admin_page(request, session, staff, school)
+
+
+def _admin_act(request: Request, session, staff, school, act):
+    try:
+        act()
+    except DomainError as exc:
+        session.rollback()
+        return _admin_page(request, session, staff, school, exc.status_code, error=exc.message)
+    return redirect("/admin/proposals")
+
+
+@router.post("/admin/proposals/settings")
+def save_settings(request: Request, session: DbSession, staff: Admin, school: SchoolDep,
+                  kind: Annotated[str, Form(max_length=10)] = "number",
+                  number: Annotated[str, Form(max_length=12)] = "", percent: Annotated[str, Form(max_length=12)] = "",
+                  response_days: Annotated[str, Form(max_length=12)] = ""):
+    return _admin_act(request, session, staff, school, lambda: proposals.save_settings(
+        session, staff, school, kind, _int_or_none(number), _int_or_none(percent), _int_or_none(response_days)))
+
+
+@router.post("/admin/proposals/categories")
+def add_category(request: Request, session: DbSession, staff: Admin, school: SchoolDep,
+                 name: Annotated[str, Form(max_length=200)] = ""):
+    return _admin_act(request, session, staff, school, lambda: proposals.add_category(session, staff, name))
+
+
+@router.post("/admin/proposals/categories/{category_id:int}")
+def rename_category(request: Request, session: DbSession, staff: Admin, school: SchoolDep, category_id: int,
+                    name: Annotated[str, Form(max_length=200)] = ""):
+    return _admin_act(request, session, staff, school,
+                      lambda: proposals.rename_category(session, staff, category_id, name))
+
+
+@router.post("/admin/proposals/holidays")
+def add_holiday(request: Request, session: DbSession, staff: Admin, school: SchoolDep,
+                first_day: Annotated[str, Form(max_length=20)] = "", last_day: Annotated[str, Form(max_length=20)] = "",
+                label: Annotated[str, Form(max_length=300)] = ""):
+    return _admin_act(request, session, staff, school, lambda: proposals.add_holiday(
+        session, staff, _date_or_none(first_day), _date_or_none(last_day), label))
+
+
+@router.post("/admin/proposals/holidays/{holiday_id:int}/delete")
+def remove_holiday(request: Request, session: DbSession, staff: Admin, school: SchoolDep, holiday_id: int):
+    return _admin_act(request, session, staff, school, lambda: proposals.remove_holiday(session, staff, holiday_id))
+
+
+# --- JSON API ------------------------------------------------------------------------------------
+
+class TimelineEntryOut(BaseModel):
+    id: int
+    date: date
+    actor: str
+    action: str
+    to_state: str
+    label: str
+    text: str
+    decision: str | None
+    review_date: date | None
+
+
+class ProposalOut(BaseModel):
+    id: int
+    title: str
+    body: str
+    category: str
+    state: str
+    state_label: str
+    supports: int
+    threshold: int
+    deadline: date | None
+    overdue: bool
+    decision: str | None
+    review_date: date | None
+    created: date
+    changed: date
+    url: str
+
+
+class ProposalDetailOut(ProposalOut):
+    timeline: list[TimelineEntryOut]
+
+
+class SupportOut(BaseModel):
+    proposal_id: int
+    supported: bool
+    supports: int
+    state: str
+
+
+def _proposal_out(item: proposals.Item) -> dict:
+    p = item.proposal
+    return {"id": p.id, "title": p.title, "body": p.body, "category": item.category, "state": p.state,
+            "state_label": _(proposals.STATE_LABELS[p.state]), "supports": p.support_count,
+            "threshold": item.threshold, "deadline": p.deadline, "overdue": item.overdue, "decision": p.decision,
+            "review_date": p.review_date, "created": p.created_at.date(), "changed": p.changed_at.date(),
+            "url": f"/voorstellen/{p.id}"}
+
+
+def _entry_out(event) -> TimelineEntryOut:
+    return TimelineEntryOut(id=event.id, date=event.created_at.date(), actor=event.actor, action=event.action,
+                            to_state=event.to_state, label=_(proposals.event_label(event)), text=event.text,
+                            decision=event.decision, review_date=event.review_date)
+
+
+@api.get("/proposals", response_model=list[ProposalOut])
+def api_list(session: DbSession, school: SchoolDep, state: str = "", category: str = ""):
+    return [_proposal_out(i) for i in proposals.board(session, school, state or None, _int_or_none(category))]
+
+
+@api.get("/proposals/{proposal_id}", response_model=ProposalDetailOut)
+def api_detail(session: DbSession, school: SchoolDep, pupil: MaybePupil, proposal_id: int):
+    item = proposals.visible(session, school, proposal_id, pupil)
+    return ProposalDetailOut(**_proposal_out(item), timeline=[_entry_out(e) for e in item.timeline])
+
+
+@api.post("/proposals/{proposal_id}/supports", response_model=SupportOut, status_code=201,
+          responses={200: {"description": "Already supported: nothing changed", "model": SupportOut}})
+def api_support(response: Response, session: DbSession, pupil: Pupil, proposal_id: int):
+    proposal, added = proposals.support(session, pupil, proposal_id)
+    if not added:
+        response.status_code = 200
+    return SupportOut(proposal_id=proposal.id, supported=True, supports=proposal.support_count, state=proposal.state)
+
+
+@api.delete("/proposals/{proposal_id}/supports", response_model=SupportOut)
+def api_unsupport(session: DbSession, pupil: Pupil, proposal_id: int):
+    proposal, _removed = proposals.unsupport(session, pupil, proposal_id)
+    return SupportOut(proposal_id=proposal.id, supported=False, supports=proposal.support_count, state=proposal.state)
