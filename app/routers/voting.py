@@ -1,0 +1,437 @@
+"""Statements and polls: pupil vote pages (one tap, HTMX-upgraded forms), the council's pages,
+live classroom sessions, and the JSON API.
+
+HTMX does not swap 4xx answers into the page, so when an HTMX vote fails we answer 200 with
+the card showing the message; a plain form post gets the page with the 4xx status.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.db import DbSession
+from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
+from app.i18n import _
+from app.services import access, moderation, voting
+from app.services.errors import DomainError, NotFound
+from app.web import is_htmx, redirect, render
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["voting"])
+
+PATH_KINDS = {"statements": voting.STATEMENT, "polls": voting.POLL}
+PAGES = {voting.STATEMENT: ("voting/statement.html", "voting/_statement.html"),
+         voting.POLL: ("voting/poll.html", "voting/_poll.html")}
+TEXT_FORM = Form(max_length=5000)  # the service gives the real, readable limit
+
+
+def _kind(path_kind: str) -> str:
+    if path_kind not in PATH_KINDS:
+        raise NotFound(_("Deze pagina bestaat niet."))
+    return PATH_KINDS[path_kind]
+
+
+def _int_or_none(value: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.lstrip("-").isdigit() else 0  # 0: the service says what is allowed
+
+
+# --- pupils ----------------------------------------------------------------------------
+
+def _item_page(request: Request, pupil, view, kind: str, status_code: int = 200, **extra):
+    page, card = PAGES[kind]
+    return render(request, page, {"pupil": pupil, "v": view, "page": True, **extra}, partial=card,
+                  status_code=status_code)
+
+
+def _voted(request: Request, session, pupil, school, kind: str, item_id: int, cast):
+    """Run a vote; on a refusal show the item again with the message, and store nothing."""
+    try:
+        view = cast()
+    except DomainError as exc:
+        session.rollback()
+        try:
+            view = voting.pupil_item(session, pupil, school, kind, item_id)
+        except DomainError:
+            view = None
+        return _item_page(request, pupil, view, kind, 200 if is_htmx(request) else exc.status_code,
+                          error=exc.message)
+    return _item_page(request, pupil, view, kind, thanks=True)
+
+
+@router.get("/stellingen/nieuw", response_class=HTMLResponse)
+def new_statement(request: Request, session: DbSession, pupil: Pupil):
+    return _statement_form(request, session, pupil)
+
+
+def _statement_form(request: Request, session, pupil, status_code: int = 200, **extra):
+    return render(request, "voting/new_statement.html", {
+        "pupil": pupil, "mine": voting.my_statements(session, pupil), "text_max": voting.TEXT_MAX,
+        "status_labels": {k: _(v) for k, v in voting.STATUS_LABELS.items()},
+        "reason_label": moderation.reason_label, **extra}, status_code=status_code)
+
+
+@router.post("/stellingen", response_class=HTMLResponse)
+def submit_statement(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil,
+                     text: Annotated[str, TEXT_FORM] = ""):
+    try:
+        item, screened = voting.submit_statement(session, request.app.state.limiter, school, pupil, text)
+    except DomainError as exc:
+        session.rollback()
+        held = getattr(exc, "screened", None)
+        return _statement_form(request, session, pupil, exc.status_code, error=exc.message, text=text,
+                               screened=held if held and held.needs_help else None)
+    return render(request, "voting/submitted.html", {"pupil": pupil, "item": item, "screened": screened})
+
+
+@router.get("/stellingen/{statement_id:int}", response_class=HTMLResponse)
+def statement_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
+    return _item_page(request, pupil, voting.pupil_item(session, pupil, school, voting.STATEMENT, statement_id),
+                      voting.STATEMENT)
+
+
+@router.post("/stellingen/{statement_id:int}/stem", response_class=HTMLResponse)
+def vote_statement(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int,
+                   answer: Annotated[str, Form(max_length=20)] = ""):
+    return _voted(request, session, pupil, school, voting.STATEMENT, statement_id,
+                  lambda: voting.vote_statement(session, pupil, school, statement_id, answer))
+
+
+@router.get("/peilingen/{poll_id:int}", response_class=HTMLResponse)
+def poll_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int):
+    return _item_page(request, pupil, voting.pupil_item(session, pupil, school, voting.POLL, poll_id), voting.POLL)
+
+
+@router.post("/peilingen/{poll_id:int}/stem", response_class=HTMLResponse)
+def vote_poll(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
+              option_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
+              value: Annotated[str, Form(max_length=20)] = ""):
+    chosen = [_int_or_none(o) for o in option_ids[:50] if o.strip()]
+    return _voted(request, session, pupil, school, voting.POLL, poll_id,
+                  lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, _int_or_none(value)))
+
+
+@router.get("/live", response_class=HTMLResponse)
+def live_code_form(request: Request, pupil: MaybePupil, code: str = ""):
+    if code:
+        return redirect(f"/live/{voting.normalise_join_code(code)}")
+    return render(request, "voting/live_join.html", {"pupil": pupil, "ask_code": True})
+
+
+@router.get("/live/{code}", response_class=HTMLResponse)
+def live_join(request: Request, session: DbSession, pupil: MaybePupil, code: str):
+    if pupil is None:
+        return render(request, "voting/live_join.html", {"pupil": None, "code": voting.normalise_join_code(code)})
+    try:
+        return redirect(voting.join_live(session, pupil, code))
+    except DomainError as exc:
+        return render(request, "voting/live_join.html", {"pupil": pupil, "error": exc.message, "ask_code": True},
+                      status_code=exc.status_code)
+
+
+# --- staff: overview, results, creation, closing -----------------------------------------
+
+@router.get("/council/voting", response_class=HTMLResponse)
+def overview(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff):
+    return render(request, "voting/council.html", {"staff": staff, **voting.staff_overview(session, school)})
+
+
+def _csv(content: str, name: str) -> Response:
+    return Response(content, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/council/voting.csv")
+def overview_csv(session: DbSession, school: SchoolDep, staff: AnyStaff):
+    data = voting.staff_overview(session, school)
+    return _csv(voting.results_csv(data["statements"] + data["polls"]), "stemmen.csv")
+
+
+def _item_form(request: Request, session, staff, kind: str, form: voting.ItemForm | None = None,
+               status_code: int = 200, error: str | None = None):
+    return render(request, "voting/item_form.html", {
+        "staff": staff, "kind": kind, "form": form or voting.ItemForm(), "error": error,
+        **voting.form_choices(session, staff.school_id)}, status_code=status_code)
+
+
+@router.get("/council/voting/statements/new", response_class=HTMLResponse)
+def new_council_statement(request: Request, session: DbSession, staff: Council):
+    return _item_form(request, session, staff, voting.STATEMENT)
+
+
+@router.get("/council/voting/polls/new", response_class=HTMLResponse)
+def new_poll(request: Request, session: DbSession, staff: Council):
+    return _item_form(request, session, staff, voting.POLL)
+
+
+FormText = Annotated[str, Form(max_length=5000)]
+
+
+@router.post("/council/voting/{path_kind}", response_class=HTMLResponse)
+def create_item(request: Request, session: DbSession, staff: Council, path_kind: str,
+                text: FormText = "", kind: FormText = "single", options: FormText = "",
+                max_choices: FormText = "", scale_low: FormText = "", scale_high: FormText = "",
+                audience: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
+                opens_at: FormText = "", closes_at: FormText = "", results: FormText = "after_vote"):
+    item_kind = _kind(path_kind)
+    form = voting.ItemForm(text=text, kind=kind, options=options, max_choices=max_choices, scale_low=scale_low,
+                           scale_high=scale_high, audience=audience[:500], opens_at=opens_at,
+                           closes_at=closes_at, results=results)
+    create = voting.create_statement if item_kind == voting.STATEMENT else voting.create_poll
+    try:
+        item = create(session, staff, form)
+    except DomainError as exc:
+        session.rollback()
+        return _item_form(request, session, staff, item_kind, form, exc.status_code, exc.message)
+    return redirect(f"/council/voting/{path_kind}/{item.id}")
+
+
+@router.get("/council/voting/{path_kind}/{item_id:int}", response_class=HTMLResponse)
+def council_item(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, path_kind: str,
+                 item_id: int):
+    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    return render(request, "voting/council_item.html", {"staff": staff, "v": view, "path_kind": path_kind,
+                                                         "local": voting.local_text})
+
+
+@router.get("/council/voting/{path_kind}/{item_id:int}/results.csv")
+def council_item_csv(session: DbSession, school: SchoolDep, staff: AnyStaff, path_kind: str, item_id: int):
+    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    return _csv(voting.results_csv([view]), f"{view.kind}-{view.id}.csv")
+
+
+@router.post("/council/voting/{path_kind}/{item_id:int}/close")
+def close_item(session: DbSession, staff: Council, path_kind: str, item_id: int):
+    voting.close_now(session, staff, _kind(path_kind), item_id)
+    return redirect(f"/council/voting/{path_kind}/{item_id}")
+
+
+# --- live classroom mode -----------------------------------------------------------------
+
+@router.post("/council/voting/{path_kind}/{item_id:int}/live")
+def start_live(session: DbSession, staff: AnyStaff, path_kind: str, item_id: int):
+    live = voting.start_live(session, staff, _kind(path_kind), item_id)
+    return redirect(f"/staff/live/{live.join_code}")
+
+
+@router.get("/staff/live", response_class=HTMLResponse)
+def live_choices(request: Request, session: DbSession, staff: AnyStaff):
+    items = voting.live_choices(session, staff.school_id)
+    kinds = {v: k for k, v in PATH_KINDS.items()}
+    return render(request, "voting/live_choose.html", {
+        "staff": staff, "items": [(kinds[kind], item) for kind, item in items]})
+
+
+def _projector(request: Request, session, school, staff, code: str, template: str):
+    lv = voting.live_view(session, school, code)
+    base = request.app.state.settings.public_url.rstrip("/")
+    return render(request, template, {
+        "staff": staff, "lv": lv, "code": lv.live.join_code, "join_url": f"{base}/live",
+        "qr": access.qr_svg(f"{base}/live/{lv.live.join_code}")}, partial="voting/_live_results.html")
+
+
+@router.get("/staff/live/{code}", response_class=HTMLResponse)
+def projector(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
+    return _projector(request, session, school, staff, code, "voting/projector.html")
+
+
+@router.get("/staff/live/{code}/results", response_class=HTMLResponse)
+def projector_results(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
+    return _projector(request, session, school, staff, code, "voting/_live_results.html")
+
+
+@router.post("/staff/live/{code}/end")
+def end_live(session: DbSession, staff: AnyStaff, code: str):
+    live = voting.end_live(session, staff, code)
+    return redirect(f"/staff/live/{live.join_code}")
+
+
+# --- JSON API --------------------------------------------------------------------------
+
+class OptionOut(BaseModel):
+    id: int
+    label: str
+
+
+class PollOut(BaseModel):
+    id: int
+    question: str
+    kind: Literal["single", "multiple", "scale"]
+    max_choices: int = Field(description="How many options one vote may hold (1 for single and scale).")
+    scale_low: str | None = Field(description="Label at 1, for scale polls.")
+    scale_high: str | None = Field(description="Label at 5, for scale polls.")
+    options: list[OptionOut]
+    opens_at: datetime
+    closes_at: datetime
+    is_open: bool
+    results_visible: Literal["after_vote", "after_close"]
+    voted: bool
+    my_option_ids: list[int] | None = Field(description="Your current choice, for single and multiple polls.")
+    my_value: int | None = Field(description="Your current choice, for scale polls.")
+
+
+class StatementOut(BaseModel):
+    id: int
+    text: str
+    by_pupil: bool = Field(description="Written by a pupil (shown as 'door een leerling').")
+    opens_at: datetime
+    closes_at: datetime
+    is_open: bool
+    results_visible: Literal["after_vote", "after_close"]
+    voted: bool
+    my_answer: Literal["agree", "disagree", "pass"] | None
+
+
+class PollVoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
+    option_ids: list[int] | None = Field(default=None, max_length=50,
+                                         description="Single and multiple choice polls.")
+    value: int | None = Field(default=None, description="Scale polls: 1 to 5.")
+
+
+class StatementVoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: str | None = Field(default=None, max_length=20, description="agree, disagree or pass",
+                               json_schema_extra={"enum": list(voting.ANSWERS)})
+
+
+class CellOut(BaseModel):
+    key: str = Field(description="Option id, scale value, agree/disagree/pass, or '*' for the number of answers.")
+    label: str
+    count: int | None = Field(description="null when suppressed (fewer than k answers)")
+    percent: int | None = Field(description="Share of the answers in this breakdown; null when suppressed.")
+    suppressed: bool
+
+
+class BreakdownOut(BaseModel):
+    group: str | None = Field(description="The grade, or null for everyone together.")
+    answers: CellOut
+    cells: list[CellOut]
+
+
+class ResultsOut(BaseModel):
+    kind: Literal["poll", "statement"]
+    id: int
+    k: int = Field(description="Counts below k are suppressed.")
+    closed: bool
+    overall: BreakdownOut
+    by_grade: list[BreakdownOut] = Field(description="Staff only; empty for pupils.")
+    consensus: float | None = Field(description="Statements, staff only: product over grades of P(agree).")
+    divisiveness: int | None = Field(description="Statements, staff only: spread of agreement between grades.")
+    mean: float | None = Field(description="Scale polls, when no cell is suppressed.")
+
+
+class VoteOut(BaseModel):
+    status: Literal["created", "changed"]
+    answers: list[str] = Field(description="Your answer(s) as stored: option ids, a scale value or agree/...")
+    results: ResultsOut | None = Field(description="When results show right after voting.")
+
+
+def _cell(cell: voting.Cell) -> CellOut:
+    return CellOut(key=cell.key, label=cell.label, count=cell.count, percent=cell.percent,
+                   suppressed=cell.suppressed)
+
+
+def _breakdown(b: voting.Breakdown) -> BreakdownOut:
+    return BreakdownOut(group=b.label or None, answers=_cell(b.voters), cells=[_cell(c) for c in b.cells])
+
+
+def _results_out(kind: str, item, res: voting.Results, staff: bool) -> ResultsOut:
+    return ResultsOut(kind=kind, id=item.id, k=res.k, closed=voting.is_closed(item), overall=_breakdown(res.overall),
+                      by_grade=[_breakdown(b) for b in res.by_grade] if staff else [],
+                      consensus=res.consensus if staff else None, divisiveness=res.divisiveness if staff else None,
+                      mean=res.mean)
+
+
+def _poll_out(v: voting.ItemView) -> PollOut:
+    p = v.item
+    scale = p.kind == "scale"
+    return PollOut(id=p.id, question=p.question, kind=p.kind, max_choices=p.max_choices,
+                   scale_low=p.scale_low if scale else None, scale_high=p.scale_high if scale else None,
+                   options=[OptionOut(id=o.id, label=o.label) for o in v.options], opens_at=p.opens_at,
+                   closes_at=p.closes_at, is_open=v.is_open, results_visible=p.results, voted=v.voted,
+                   my_option_ids=[int(a) for a in v.mine] if v.voted and not scale else None,
+                   my_value=int(v.mine[0]) if v.voted and scale else None)
+
+
+def _statement_out(v: voting.ItemView) -> StatementOut:
+    s = v.item
+    return StatementOut(id=s.id, text=s.text, by_pupil=s.by_pupil, opens_at=s.opens_at, closes_at=s.closes_at,
+                        is_open=v.is_open, results_visible=s.results, voted=v.voted,
+                        my_answer=v.mine[0] if v.voted else None)
+
+
+def _vote_out(response: Response, v: voting.ItemView) -> VoteOut:
+    response.status_code = 201 if v.created else 200
+    return VoteOut(status="created" if v.created else "changed", answers=v.mine or [],
+                   results=_results_out(v.kind, v.item, v.results, False) if v.results else None)
+
+
+def _api_results(session, school, pupil, staff, kind: str, item_id: int) -> ResultsOut:
+    if staff is not None:
+        view = voting.staff_item(session, school, kind, item_id)
+        return _results_out(kind, view.item, view.results, True)
+    if pupil is None:
+        raise NeedsCode()
+    view = voting.pupil_results(session, pupil, school, kind, item_id)
+    return _results_out(kind, view.item, view.results, False)
+
+
+VOTE_RESPONSES = {200: {"model": VoteOut, "description": "Your earlier vote was changed."},
+                  400: {"description": "Closed, missing or wrong answer: `detail` says why."},
+                  403: {"description": "Not for your group, or not open yet."},
+                  404: {"description": "No such item."}}
+
+
+@api.get("/polls", response_model=list[PollOut])
+def api_polls(session: DbSession, pupil: Pupil):
+    """Open polls for the participant's group, newest first."""
+    return [_poll_out(v) for v in voting.open_for(session, pupil, voting.POLL)]
+
+
+@api.get("/polls/{poll_id}", response_model=PollOut)
+def api_poll(session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int):
+    return _poll_out(voting.pupil_item(session, pupil, school, voting.POLL, poll_id))
+
+
+@api.post("/polls/{poll_id}/votes", response_model=VoteOut, status_code=201, responses=VOTE_RESPONSES)
+def api_vote_poll(response: Response, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
+                  body: PollVoteIn):
+    """Vote, or change your vote: `option_ids` for single and multiple choice, `value` for scales."""
+    return _vote_out(response, voting.vote_poll(session, pupil, school, poll_id, body.option_ids, body.value))
+
+
+@api.get("/polls/{poll_id}/results", response_model=ResultsOut)
+def api_poll_results(session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff, poll_id: int):
+    """k-anonymous results: pupils when the poll shows them, staff always (with grades)."""
+    return _api_results(session, school, pupil, staff, voting.POLL, poll_id)
+
+
+@api.get("/statements", response_model=list[StatementOut])
+def api_statements(session: DbSession, pupil: Pupil):
+    """Open statements for the participant's group, newest first."""
+    return [_statement_out(v) for v in voting.open_for(session, pupil, voting.STATEMENT)]
+
+
+@api.get("/statements/{statement_id}", response_model=StatementOut)
+def api_statement(session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
+    return _statement_out(voting.pupil_item(session, pupil, school, voting.STATEMENT, statement_id))
+
+
+@api.post("/statements/{statement_id}/votes", response_model=VoteOut, status_code=201, responses=VOTE_RESPONSES)
+def api_vote_statement(response: Response, session: DbSession, school: SchoolDep, pupil: Pupil,
+                       statement_id: int, body: StatementVoteIn):
+    """Answer, or change your answer: agree, disagree or pass."""
+    return _vote_out(response, voting.vote_statement(session, pupil, school, statement_id, body.answer))
+
+
+@api.get("/statements/{statement_id}/results", response_model=ResultsOut)
+def api_statement_results(session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
+                          statement_id: int):
+    """k-anonymous results, with consensus and divisiveness for staff."""
+    return _api_results(session, school, pupil, staff, voting.STATEMENT, statement_id)
