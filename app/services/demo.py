@@ -59,9 +59,9 @@ def load(session: Session, server_key: bytes) -> School:
 
 def domain_loaders():
     """Demo content of the other domains, in order; each is (session, school, server_key) -> None."""
-    from app.services import moderation, proposals
+    from app.services import moderation, proposals, voting
 
-    return [proposals.load_demo, moderation.load_demo]  # moderation last: it comments on the other domains' items
+    return [proposals.load_demo, voting.load_demo, moderation.load_demo]  # moderation last: it comments on the other domains' items
 
 
 def staff_logins(session: Session) -> list[tuple[str, str]]:
