@@ -690,8 +690,8 @@ def suppress(rows: list[str], cols: list, counts: Mapping[tuple[str, object], in
     Then each sum that is shown — a row's total over groups and, when every participant gives
     exactly one answer (`additive`), a column's participants over answers — must not give
     away a hidden cell: if exactly one of its cells is hidden, or the hidden ones must all be 0,
-    the smallest shown cell is hidden too; a hidden total with all its cells shown hides one
-    of them. Repeated until nothing changes.
+    the smallest shown cell is hidden too (preferably in a group that already hides one); a
+    hidden total with all its cells shown hides one of them. Repeated until nothing changes.
     """
     all_rows = [*rows, VOTERS]
     values: dict[tuple[str, object], int] = {}
@@ -699,14 +699,24 @@ def suppress(rows: list[str], cols: list, counts: Mapping[tuple[str, object], in
         for c in cols:
             values[(r, c)] = counts.get((r, c), 0)
         values[(r, None)] = sum(values[(r, c)] for c in cols)
-    sums = [((r, None), [(r, c) for c in cols]) for r in all_rows] if cols else []
+    # (total, its parts, whether the parts lie along a row)
+    sums = [((r, None), [(r, c) for c in cols], True) for r in all_rows] if cols else []
     if additive:
-        sums += [((VOTERS, c), [(r, c) for r in rows]) for c in [*cols, None]]
+        sums += [((VOTERS, c), [(r, c) for r in rows], False) for c in [*cols, None]]
     hidden = {cell for cell, value in values.items() if value < k}
+
+    def cost(cell, along_row: bool):
+        # Prefer a cell whose column (or row) already hides something: the damage stays in as
+        # few groups as possible. Then the smallest count.
+        r, c = cell
+        crossing = any((r2, c) in hidden for r2 in all_rows if r2 != r) if along_row else any(
+            (r, c2) in hidden for c2 in [*cols, None] if c2 != c)
+        return (not crossing, values[cell])
+
     changed = True
     while changed:
         changed = False
-        for total, parts in sums:
+        for total, parts, along_row in sums:
             hidden_parts = [p for p in parts if p in hidden]
             shown_parts = [p for p in parts if p not in hidden]
             if total in hidden:
@@ -715,7 +725,7 @@ def suppress(rows: list[str], cols: list, counts: Mapping[tuple[str, object], in
                 rest = values[total] - sum(values[p] for p in shown_parts)
                 exposed = len(hidden_parts) == 1 or (bool(hidden_parts) and rest == 0)
             if exposed:
-                hidden.add(min(shown_parts, key=lambda p: values[p]) if shown_parts else total)
+                hidden.add(min(shown_parts, key=lambda p: cost(p, along_row)) if shown_parts else total)
                 changed = True
     return hidden
 
@@ -900,7 +910,9 @@ def results_csv(views: list[StaffView]) -> str:
 def form_choices(session: Session, school_id: int) -> dict:
     """What the creation forms offer: groups, poll kinds, result visibility, default times."""
     now = utcnow().replace(second=0, microsecond=0)
-    return {"groups": sorted(_groups(session, school_id).values(), key=lambda g: g.name),
+    groups = _groups(session, school_id)
+    return {"groups": sorted(groups.values(), key=lambda g: (groups[_grade_of(groups, g.id)].name, g.parent_id is not None,
+                                                             g.name)),
             "poll_kinds": {k: _(v) for k, v in POLL_KINDS.items()},
             "results_when": {k: _(v) for k, v in RESULTS_WHEN.items()},
             "default_opens": local_input(now), "default_closes": local_input(now + timedelta(days=7)),
@@ -1053,6 +1065,8 @@ def load_demo(session: Session, school: School, server_key: bytes) -> None:
         for i in indexes:
             pupil = access.redeem(session, server_key, codes[i])
             for statement, (_text, odds) in zip(statements, DEMO_STATEMENTS):
+                if grade == 5 and statement is not statements[-1]:
+                    continue  # 5A answers one statement only: the others show two whole grades
                 agree, disagree = odds[grade]
                 roll = rnd.random()
                 answer = "agree" if roll < agree else "disagree" if roll < agree + disagree else "pass"
