@@ -91,7 +91,7 @@ def cmd_codes(args) -> int:
     from app.web import templates
 
     settings = get_settings()
-    with Session(_engine()) as session:
+    with Session(_engine(), expire_on_commit=False) as session:
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
         _sheet, codes = access.create_codes(session, settings.secret(), group, args.count)

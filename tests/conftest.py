@@ -97,9 +97,28 @@ def engine(app):
     return app.state.engine
 
 
+@pytest.fixture(scope="session")
+def test_engine(app_instance):
+    """The tests' own engine. On SQLite it runs in driver autocommit mode, so a test's reads
+    never hold the write lock the app's requests need (the app takes it with BEGIN IMMEDIATE)
+    and each read sees what the app committed; PostgreSQL's read committed does this already."""
+    url = app_instance.state.settings.db_url
+    if not url.startswith("sqlite"):
+        return app_instance.state.engine
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _autocommit(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        dbapi_conn.execute("PRAGMA busy_timeout=30000")
+
+    return engine
+
+
 @pytest.fixture
-def session(engine):
-    with Session(engine, expire_on_commit=False) as s:
+def session(app, test_engine):
+    with Session(test_engine, expire_on_commit=False) as s:
         yield s
 
 
@@ -264,6 +283,7 @@ def phone_nojs(browser, app, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server,
                                   java_script_enabled=False)
     page = context.new_page()
+    page.no_js = True
     yield page
     context.close()
 
@@ -280,7 +300,20 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def assert_accessible(page) -> None:
-    """axe-core in the page: no serious or critical violation."""
+    """axe-core in the page: no serious or critical violation.
+
+    A page without JavaScript cannot run axe, so the same URL is checked in a twin page
+    with JavaScript on and the same cookies (what the pupil sees is the same HTML)."""
+    if getattr(page, "no_js", False):
+        context = page.context.browser.new_context(viewport=page.viewport_size)
+        context.add_cookies(page.context.cookies())
+        twin = context.new_page()
+        try:
+            twin.goto(page.url)
+            assert_accessible(twin)
+        finally:
+            context.close()
+        return
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Served from the page's own origin, so the strict CSP (script-src 'self') allows it.
         origin = page.evaluate("() => location.origin")

@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgresql setup setup-dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/inspraak serve --demo
+
+setup-dev: setup
+	scripts/test-deps.sh
+
+test: setup-dev
+	$(MAKE) --no-print-directory test-sqlite test-postgresql
+
+test-sqlite:
+	INSPRAAK_TEST_DB=sqlite $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgresql:
+	INSPRAAK_TEST_DB=postgresql $(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	$(BIN)/python bench/break.py
+	$(BIN)/python bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) node_modules
