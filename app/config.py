@@ -5,7 +5,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Never a hard-coded default: when unset, one is generated into var/ (see secret()).
     secret_key: str = ""
-    public_url: str = "http://127.0.0.1:8000"
+    # The address printed in QR codes; defaults to http://host:port.
+    public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     # Sent as Secure cookies when the public URL is https.
@@ -28,6 +29,12 @@ class Settings(BaseSettings):
     login_rate_limit: int = 10
     redis_url: str = ""
     debug: bool = False
+
+    @model_validator(mode="after")
+    def _default_public_url(self) -> "Settings":
+        if not self.public_url:
+            self.public_url = f"http://{self.host}:{self.port}"
+        return self
 
     @property
     def db_url(self) -> str:
