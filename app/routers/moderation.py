@@ -82,7 +82,8 @@ def flag_comment(request: Request, session: DbSession, pupil: Pupil, comment_id:
 
 @router.get("/regels", response_class=HTMLResponse)
 def rules(request: Request, school: SchoolDep, pupil: MaybePupil):
-    return render(request, "moderation/rules.html", {"pupil": pupil, "school": school})
+    return render(request, "moderation/rules.html", {"pupil": pupil, "school": school,
+                                                     "post_limit": moderation.POST_LIMIT})
 
 
 # --- council: the queue ------------------------------------------------------------
