@@ -41,7 +41,7 @@ FLAG_REASONS: dict[str, str] = {
     "bullying": N_("pesten"),
     "personal": N_("persoonlijke info"),
     "inappropriate": N_("ongepast"),
-    "spam": N_("spam"),
+    "spam": N_("spam of reclame"),
 }
 VERDICT_LABELS: dict[str, str] = {
     "crisis": N_("crisis"),
