@@ -1,0 +1,85 @@
+"""In a browser on a phone: one tap votes and shows the result without a page load, and the
+same works with JavaScript off; the projector's bars update as votes come in."""
+
+import pytest
+
+from app.services import voting
+from conftest import assert_accessible, login_staff_in_browser
+from voting_support import make_poll, make_statement, new_staff, participant, set_k
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def statement(app, session, school, new_codes):
+    """An open statement with three earlier answers (k = 3), so the result shows numbers."""
+    set_k(session, school, 3)
+    st = make_statement(session, new_staff(session, school))
+    for answer in ("agree", "agree", "disagree"):
+        voting.vote_statement(session, participant(app, session, new_codes, "3B"), school, st.id, answer)
+    session.commit()
+    return st
+
+
+def _enter(page, code: str) -> None:
+    page.goto(f"/c/{code}")
+    page.wait_for_url("**/home")
+    assert_accessible(page)
+
+
+def test_one_tap_shows_the_result_without_a_page_load(phone, statement, new_codes):
+    _enter(phone, new_codes("3A")[0])
+    card = phone.locator(f"#st{statement.id}")
+    phone.evaluate("window.__marker = 1")
+    card.get_by_role("button", name="Eens", exact=True).click()
+    card.get_by_role("status").wait_for()
+    assert "Bedankt! Je antwoord is bewaard." in card.inner_text()
+    assert "75% (3)" in card.inner_text() and "4 antwoorden" in card.inner_text()
+    assert phone.evaluate("window.__marker") == 1  # the same page: HTMX swapped the card
+    assert phone.url.endswith("/home")
+    assert_accessible(phone)
+
+
+def test_one_tap_without_javascript(phone_nojs, statement, new_codes):
+    _enter(phone_nojs, new_codes("3A")[0])
+    phone_nojs.locator(f"#st{statement.id}").get_by_role("button", name="Eens", exact=True).click()
+    phone_nojs.wait_for_url(f"**/stellingen/{statement.id}/stem")  # a new page: the form was posted
+    text = phone_nojs.locator("main").inner_text()
+    assert "Bedankt! Je antwoord is bewaard." in text and "75% (3)" in text
+    assert_accessible(phone_nojs)
+
+
+def test_poll_vote_on_a_phone(phone, app, session, school, new_codes):
+    poll = make_poll(session, new_staff(session, school), options="Maandag\nDinsdag")
+    _enter(phone, new_codes("3A")[0])
+    phone.goto(f"/peilingen/{poll.id}")
+    assert_accessible(phone)
+    phone.evaluate("window.__marker = 1")
+    card = phone.locator(f"#po{poll.id}")
+    card.get_by_label("Dinsdag").check()
+    card.get_by_role("button", name="Stem").click()
+    card.get_by_role("status").wait_for()
+    assert "Bedankt! Je stem is bewaard." in card.inner_text()
+    assert phone.evaluate("window.__marker") == 1
+    assert card.get_by_label("Dinsdag").is_checked()
+    assert_accessible(phone)
+
+
+def test_projector_bars_update_as_votes_come_in(desktop, make_staff, make_pupil, session, school):
+    set_k(session, school, 3)
+    council = make_staff("council")
+    st = make_statement(session, council.staff)
+    login_staff_in_browser(desktop, council.staff.username)
+    desktop.goto(f"/council/voting/statements/{st.id}")
+    assert_accessible(desktop)
+    desktop.get_by_role("button", name="Toon live in de klas").click()
+    desktop.wait_for_url("**/staff/live/*")
+    code = desktop.url.rsplit("/", 1)[1]
+    assert desktop.locator(".live-code").inner_text() == code
+    assert_accessible(desktop)
+    results = desktop.locator("#live-results")
+    assert "Nog te weinig antwoorden" in results.inner_text()
+    for answer in ("agree", "agree", "disagree", "agree"):
+        make_pupil("3A").post(f"/api/v1/statements/{st.id}/votes", json={"answer": answer})
+    results.get_by_text("4 antwoorden").wait_for(timeout=10_000)  # HTMX polls every 2 s
+    assert "75% (3)" in results.inner_text()
