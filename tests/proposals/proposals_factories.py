@@ -52,7 +52,9 @@ def new_staff(session, school, role: str) -> Staff:
 
 
 def category_id(session, school, name: str = "Te laat komen") -> int:
-    return next(c.id for c in proposals.categories(session, school.id) if c.name == name)
+    found = next(c.id for c in proposals.categories(session, school.id) if c.name == name)
+    session.commit()  # the first call seeds the list: don't keep the app waiting on our transaction
+    return found
 
 
 def make_proposal(session, school, author: Participant, state: str = "published", title: str = "Meer bankjes",
