@@ -116,7 +116,7 @@ class Today:
     @property
     def text(self) -> str:
         if self.spans == [("00:00", "24:00")]:
-            return _("vandaag de hele dag")
+            return _("de hele dag")
         return ", ".join(f"{start}–{end}" for start, end in self.spans)
 
 

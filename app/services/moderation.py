@@ -59,7 +59,7 @@ STATUS_LABELS: dict[str, str] = {
 }
 # The reject reason a moderator most likely wants, by verdict or by flag reason.
 LIKELY_REASON = {"crisis": "private", "abuse": "private", "person": "person", "profanity": "language",
-                 "personal": "person", "inappropriate": "language", "spam": "offtopic"}
+                 "bullying": "bullying", "personal": "person", "inappropriate": "language", "spam": "offtopic"}
 MODES = ("pre", "post")
 MAX_THRESHOLD = 50
 MAX_NAMES = 500
@@ -116,9 +116,9 @@ class QueueItem:
 
 
 def suggested_reason(item: QueueItem) -> str:
-    """Preselected in the queue's reject form: what the screening or the flags point at."""
+    """Preselected in the queue's reject form: what the screening or the flags point at ("" for nothing)."""
     hints = [item.verdict, *item.flag_reasons]
-    return next((LIKELY_REASON[h] for h in hints if h in LIKELY_REASON), "bullying")
+    return next((LIKELY_REASON[h] for h in hints if h in LIKELY_REASON), "")
 
 
 @dataclass(frozen=True)

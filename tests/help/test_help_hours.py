@@ -104,7 +104,7 @@ def test_help_page_highlights_today_and_who_is_reachable_now(client, session, sc
     # the Zelfmoordlijn answers the phone day and night, so something is always reachable
     line = page[page.index("Zelfmoordlijn 1813</h2>"):]
     line = line[:line.index("</li>")]
-    assert "vandaag de hele dag" in line and "nu bereikbaar" in line
+    assert "Vandaag: de hele dag" in line and "nu bereikbaar" in line
     assert "geen hulplijn" in page and 'href="tel:112"' in page
     assert "Op feestdagen" in page
 

@@ -67,6 +67,7 @@ def test_council_decides_on_a_phone_without_page_reloads(phone, seeded, make_sta
     assert_accessible(phone)
     phone.evaluate("() => { window.stillHere = true }")
     first = phone.locator("li.card").first
+    first.locator("select").select_option("offtopic")
     first.locator("text=Afwijzen").click()
     phone.locator("li.card").first.locator("text=Afgewezen").wait_for()
     second = phone.locator("li.card").nth(1)
