@@ -121,10 +121,27 @@ def cmd_staff(args) -> int:
     return 0
 
 
+def _school_names() -> list[str]:
+    """The school's name list when there is a database; without one, screening works without names."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services import moderation
+    from app.services.errors import DomainError
+
+    url = get_settings().db_url
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).is_file():
+        return []  # do not create an empty database just to screen a text
+    try:
+        with Session(_engine()) as session:
+            return moderation.school_names(session, _school(session).id)
+    except (SQLAlchemyError, DomainError):
+        return []
+
+
 def cmd_screen(args) -> int:
     from app.services import screening
 
-    print(json.dumps(screening.screen(args.text).to_dict(), ensure_ascii=False))
+    print(json.dumps(screening.screen(args.text, names=_school_names()).to_dict(), ensure_ascii=False))
     return 0
 
 
