@@ -391,7 +391,7 @@ VOTE_RESPONSES = {200: {"model": VoteOut, "description": "Your earlier vote was 
 @api.get("/polls", response_model=list[PollOut])
 def api_polls(session: DbSession, pupil: Pupil):
     """Open polls for the participant's group, newest first."""
-    return [_poll_out(v) for v in voting.open_for(session, pupil, voting.POLL)]
+    return [_poll_out(v) for v in voting.open_for(session, pupil, voting.POLL)[voting.POLL]]
 
 
 @api.get("/polls/{poll_id}", response_model=PollOut)
@@ -415,7 +415,7 @@ def api_poll_results(session: DbSession, school: SchoolDep, pupil: MaybePupil, s
 @api.get("/statements", response_model=list[StatementOut])
 def api_statements(session: DbSession, pupil: Pupil):
     """Open statements for the participant's group, newest first."""
-    return [_statement_out(v) for v in voting.open_for(session, pupil, voting.STATEMENT)]
+    return [_statement_out(v) for v in voting.open_for(session, pupil, voting.STATEMENT)[voting.STATEMENT]]
 
 
 @api.get("/statements/{statement_id}", response_model=StatementOut)

@@ -28,7 +28,6 @@ from app.models import (Group, HasVoted, LiveSession, Poll, PollOption, School, 
 from app.services import anonymity, audit, moderation
 from app.services.access import Participant
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
-from app.services.school import group_and_ancestors
 from app.timeutil import now_hour, utcnow
 
 
@@ -157,6 +156,17 @@ def close_now(session: Session, staff: Staff, kind: str, item_id: int) -> Statem
 
 def _groups(session: Session, school_id: int) -> dict[int, Group]:
     return {g.id: g for g in session.exec(select(Group).where(Group.school_id == school_id))}
+
+
+def _chain(groups: Mapping[int, Group], group_id: int) -> list[int]:
+    """The group and the groups it belongs to (a pupil of 3A is also in grade 3), like
+    school.group_and_ancestors but from the school's groups already loaded."""
+    ids: list[int] = []
+    current = groups.get(group_id)
+    while current is not None and current.id not in ids:
+        ids.append(current.id)
+        current = groups.get(current.parent_id)
+    return ids or [group_id]
 
 
 def _grade_of(groups: Mapping[int, Group], group_id: int) -> int:
@@ -498,13 +508,13 @@ def _options(session: Session, poll_id: int) -> list[PollOption]:
     return list(session.exec(select(PollOption).where(PollOption.poll_id == poll_id).order_by(PollOption.position)))
 
 
-def _visible_item(session: Session, participant: Participant, kind: str, item_id: int,
+def _visible_item(session: Session, participant: Participant, kind: str, item_id: int, groups: Mapping[int, Group],
                   lock: bool = False) -> tuple[Statement | Poll, list[PollOption]]:
     """The item, if this participant may see it: published, opened, and for their group."""
     item = _load_item(session, participant.school_id, kind, item_id, lock)
     if item.opens_at > utcnow():
         raise Forbidden(_("Dit is nog niet open. Kom later terug."))
-    if not _in_audience(session, kind, item, group_and_ancestors(session, participant.group_id)):
+    if not _in_audience(session, kind, item, _chain(groups, participant.group_id)):
         raise Forbidden(_("Dit is niet voor jouw klas of jaar."))
     return item, (_options(session, item.id) if kind == POLL else [])
 
@@ -525,19 +535,20 @@ def _unseal(participant: Participant, row: HasVoted) -> dict:
     return choice
 
 
-def _pupil_view(session: Session, participant: Participant, school: School, kind: str,
-                item: Statement | Poll, options: list[PollOption], mine: list[str] | None) -> ItemView:
+def _pupil_view(session: Session, school: School, kind: str, item: Statement | Poll, options: list[PollOption],
+                mine: list[str] | None, groups: Mapping[int, Group]) -> ItemView:
     view = ItemView(kind, item, options, mine)
     if is_closed(item) or (item.results == "after_vote" and mine is not None):
-        view.results = results(session, school, kind, item, options)
+        view.results = results(session, school, kind, item, options, groups)
     return view
 
 
 def pupil_item(session: Session, participant: Participant, school: School, kind: str, item_id: int) -> ItemView:
     close_due(session, school.id)
-    item, options = _visible_item(session, participant, kind, item_id)
+    groups = _groups(session, school.id)
+    item, options = _visible_item(session, participant, kind, item_id, groups)
     row = _sealed_choice(session, participant, kind, item.id)
-    return _pupil_view(session, participant, school, kind, item, options, _unseal(participant, row)["a"] if row else None)
+    return _pupil_view(session, school, kind, item, options, _unseal(participant, row)["a"] if row else None, groups)
 
 
 def _open_items(session: Session, participant: Participant, kind: str, chain: list[int]) -> list:
@@ -553,29 +564,31 @@ def _open_items(session: Session, participant: Participant, kind: str, chain: li
     return list(session.exec(query.order_by(model.opens_at.desc(), model.id.desc()).limit(LIST_LIMIT)))
 
 
-def open_for(session: Session, participant: Participant, kind: str) -> list[ItemView]:
-    """Open items for the participant's group, newest first, each with the participant's own
-    answer if they gave one: one query for all their has-voted rows."""
+def open_for(session: Session, participant: Participant, *kinds: str) -> dict[str, list[ItemView]]:
+    """Open items of each kind for the participant's group, newest first, each with the
+    participant's own answer if they gave one: one query for all their has-voted rows."""
     close_due(session, participant.school_id)
-    items = _open_items(session, participant, kind, group_and_ancestors(session, participant.group_id))
-    by_pseudonym = {participant.pseudonym(kind, item.id): item for item in items}
-    mine: dict[int, list[str]] = {}
+    chain = _chain(_groups(session, participant.school_id), participant.group_id)
+    items = {kind: _open_items(session, participant, kind, chain) for kind in kinds}
+    by_pseudonym = {participant.pseudonym(kind, item.id): (kind, item.id) for kind in kinds for item in items[kind]}
+    mine: dict[tuple[str, int], list[str]] = {}
     if by_pseudonym:
         for row in session.exec(select(HasVoted).where(HasVoted.pseudonym.in_(list(by_pseudonym)))):
-            if row.item_kind == kind and row.pseudonym in by_pseudonym:
-                mine[row.item_id] = _unseal(participant, row)["a"]
+            if by_pseudonym.get(row.pseudonym) == (row.item_kind, row.item_id):
+                mine[(row.item_kind, row.item_id)] = _unseal(participant, row)["a"]
     options: dict[int, list[PollOption]] = {}
-    if kind == POLL and items:
-        for option in session.exec(select(PollOption).where(PollOption.poll_id.in_([i.id for i in items]))
+    if items.get(POLL):
+        for option in session.exec(select(PollOption).where(PollOption.poll_id.in_([i.id for i in items[POLL]]))
                                    .order_by(PollOption.position)):
             options.setdefault(option.poll_id, []).append(option)
-    return [ItemView(kind, item, options.get(item.id, []), mine.get(item.id)) for item in items]
+    return {kind: [ItemView(kind, item, options.get(item.id, []) if kind == POLL else [], mine.get((kind, item.id)))
+                   for item in items[kind]] for kind in kinds}
 
 
 def home_section(session: Session, participant: Participant, school: School) -> dict:
     """The pupil home: open polls and statements, newest first, answered ones marked."""
-    return {"template": "voting/_home.html", "polls": open_for(session, participant, POLL),
-            "statements": open_for(session, participant, STATEMENT)}
+    found = open_for(session, participant, POLL, STATEMENT)
+    return {"template": "voting/_home.html", "polls": found[POLL], "statements": found[STATEMENT]}
 
 
 # --- voting ------------------------------------------------------------------------
@@ -653,12 +666,13 @@ def _cast(session: Session, participant: Participant, kind: str, item_id: int, a
 def _vote(session: Session, participant: Participant, school: School, kind: str, item_id: int,
           choose) -> ItemView:
     close_due(session, school.id)
-    item, options = _visible_item(session, participant, kind, item_id, lock=True)
+    groups = _groups(session, school.id)
+    item, options = _visible_item(session, participant, kind, item_id, groups, lock=True)
     if not is_open(item):
         raise DomainError(_("Dit is gesloten. Je kan niet meer stemmen."))
     answers = choose(item, options)
     created = _cast(session, participant, kind, item.id, answers)
-    view = _pupil_view(session, participant, school, kind, item, options, answers)
+    view = _pupil_view(session, school, kind, item, options, answers, groups)
     view.created = created
     return view
 
@@ -800,11 +814,11 @@ def _results_from(school: School, kind: str, item: Statement | Poll, options: li
 
 
 def results(session: Session, school: School, kind: str, item: Statement | Poll,
-            options: list[PollOption] | None = None) -> Results:
+            options: list[PollOption] | None = None, groups: Mapping[int, Group] | None = None) -> Results:
     if options is None:
         options = _options(session, item.id) if kind == POLL else []
     return _results_from(school, kind, item, options, _tallies(session, kind, [item.id])[item.id],
-                         _groups(session, school.id))
+                         _groups(session, school.id) if groups is None else groups)
 
 
 def pupil_results(session: Session, participant: Participant, school: School, kind: str, item_id: int) -> ItemView:

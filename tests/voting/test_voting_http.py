@@ -403,3 +403,31 @@ def test_vote_page_html_and_css_fit_in_14_kb(pupil, session, raad, app):
     for url in (f"/stellingen/{st.id}", f"/peilingen/{poll.id}"):
         html = pupil.get(url).content
         assert len(html) + len(css) <= 14 * 1024, (url, len(html), len(css))
+
+
+def test_home_needs_the_same_few_queries_for_many_items(pupil, session, raad, app):
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    def home_queries() -> int:
+        seen.clear()
+        event.listen(app.state.engine, "before_cursor_execute", count)
+        try:
+            assert pupil.get("/home").status_code == 200
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    first = make_statement(session, raad, "Stelling 0")
+    make_poll(session, raad, "Vraag 0")
+    pupil.form(f"/stellingen/{first.id}/stem", {"answer": "agree"})
+    few = home_queries()
+    for i in range(1, 10):
+        st = make_statement(session, raad, f"Stelling {i}")
+        make_poll(session, raad, f"Vraag {i}")
+        pupil.form(f"/stellingen/{st.id}/stem", {"answer": "pass"})
+    assert home_queries() == few  # no query per item

@@ -112,8 +112,8 @@ def test_audience_by_grade_includes_its_classes_only(session, school, council, a
     only_3b = make_statement(session, council, "Alleen voor 3B", audience=group_ids(session, school, "3B"))
     pupil_3a = participant(app, session, new_codes, "3A")
     pupil_4a = participant(app, session, new_codes, "4A")
-    assert [v.id for v in voting.open_for(session, pupil_3a, "statement")] == [grade3.id]
-    assert voting.open_for(session, pupil_4a, "statement") == []
+    assert [v.id for v in voting.open_for(session, pupil_3a, "statement")["statement"]] == [grade3.id]
+    assert voting.open_for(session, pupil_4a, "statement")["statement"] == []
     with pytest.raises(Forbidden, match="niet voor jouw klas"):
         voting.vote_statement(session, pupil_4a, school, grade3.id, "agree")
     with pytest.raises(Forbidden):
@@ -124,7 +124,7 @@ def test_open_items_are_newest_first_with_own_answers(session, school, council, 
     first = make_statement(session, council, "Eerste")
     second = make_statement(session, council, "Tweede")
     voting.vote_statement(session, pupil, school, first.id, "pass")
-    views = voting.open_for(session, pupil, "statement")
+    views = voting.open_for(session, pupil, "statement")["statement"]
     assert [(v.id, v.mine) for v in views] == [(second.id, None), (first.id, ["pass"])]
 
 
@@ -180,12 +180,12 @@ def test_pupil_statements_are_held_found_by_their_author_and_moderated(session, 
     assert item.status == "pending" and screened.status == "pending" and item.by_pupil
     assert [s.id for s in voting.my_statements(session, pupil)] == [item.id]
     assert voting.my_statements(session, participant(app, session, new_codes, "3A")) == []
-    assert voting.open_for(session, pupil, "statement") == []
+    assert voting.open_for(session, pupil, "statement")["statement"] == []
     assert moderation.COMMENT_TARGETS["statement"](session, school.id, item.id) is None  # not public yet
     assert [q.id for q in moderation.queue(session, school.id) if q.kind == "statement"] == [item.id]
     moderation.decide(session, council, "statement", item.id, "approve")
     session.commit()
-    assert [v.id for v in voting.open_for(session, pupil, "statement")] == [item.id]
+    assert [v.id for v in voting.open_for(session, pupil, "statement")["statement"]] == [item.id]
     assert moderation.COMMENT_TARGETS["statement"](session, school.id, item.id) == item.text
     assert moderation.COMMENT_TARGETS["statement"](session, school.id + 1, item.id) is None
 
