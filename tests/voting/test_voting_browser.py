@@ -70,6 +70,8 @@ def test_projector_bars_update_as_votes_come_in(desktop, make_staff, make_pupil,
     council = make_staff("council")
     st = make_statement(session, council.staff)
     login_staff_in_browser(desktop, council.staff.username)
+    desktop.wait_for_url("**/staff")
+    assert_accessible(desktop)
     desktop.goto(f"/council/voting/statements/{st.id}")
     assert_accessible(desktop)
     desktop.get_by_role("button", name="Toon live in de klas").click()
@@ -83,3 +85,50 @@ def test_projector_bars_update_as_votes_come_in(desktop, make_staff, make_pupil,
         make_pupil("3A").post(f"/api/v1/statements/{st.id}/votes", json={"answer": answer})
     results.get_by_text("4 antwoorden").wait_for(timeout=10_000)  # HTMX polls every 2 s
     assert "75% (3)" in results.inner_text()
+
+
+def test_council_makes_a_poll_and_sees_it_listed(desktop, make_staff, session):
+    council = make_staff("council")
+    login_staff_in_browser(desktop, council.staff.username)
+    desktop.wait_for_url("**/staff")
+    desktop.get_by_role("link", name="Stellingen en peilingen").click()
+    assert_accessible(desktop)
+    desktop.get_by_role("link", name="Nieuwe peiling").click()
+    assert_accessible(desktop)
+    desktop.get_by_label("Vraag").fill("Welke dag voor het sportfeest?")
+    desktop.get_by_label("Meerdere antwoorden", exact=True).check()
+    desktop.get_by_label("Antwoorden, één per regel (2 tot 10)").fill("Maandag\nWoensdag\nVrijdag")
+    desktop.get_by_label("Meerdere antwoorden: hoeveel").fill("2")
+    desktop.get_by_label("3de jaar").check()
+    desktop.get_by_role("button", name="Plaats").click()
+    desktop.wait_for_url("**/council/voting/polls/*")
+    assert "Welke dag voor het sportfeest?" in desktop.locator("h1").inner_text()
+    assert "voor 3de jaar" in desktop.locator("main").inner_text()
+    assert_accessible(desktop)
+    desktop.goto("/staff/live")
+    assert "Welke dag voor het sportfeest?" in desktop.locator("main").inner_text()
+    assert_accessible(desktop)
+
+
+def test_pupil_writes_a_statement_on_a_phone(phone, new_codes):
+    _enter(phone, new_codes("3A")[0])
+    phone.get_by_role("link", name="Schrijf zelf een stelling").click()
+    assert_accessible(phone)
+    phone.get_by_label("Jouw stelling").fill("Er moeten meer bankjes op de speelplaats")
+    phone.get_by_role("button", name="Verstuur").click()
+    phone.get_by_role("status").wait_for()
+    assert "De leerlingenraad leest je tekst eerst na" in phone.locator("main").inner_text()
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Nog een stelling schrijven").click()
+    assert "wacht op de leerlingenraad" in phone.locator("main").inner_text()
+    assert_accessible(phone)
+
+
+def test_live_join_without_a_code_explains_what_to_do(phone, make_staff, session):
+    council = make_staff("council")
+    st = make_statement(session, council.staff)
+    live = voting.start_live(session, council.staff, "statement", st.id)
+    session.commit()
+    phone.goto(f"/live/{live.join_code}")
+    assert "Typ eerst de code van je strookje" in phone.locator("main").inner_text()
+    assert_accessible(phone)
