@@ -107,3 +107,17 @@ def test_htmx_flag_and_api_flag(target, post_mode, pupil, make_pupil, session):
     r = api_pupil.post(f"/api/v1/comments/{cid}/flags", json={"reason": "inappropriate"})
     assert r.status_code == 200 and r.json() == {"flagged": True, "hidden": False}
     assert api_pupil.post(f"/api/v1/comments/{cid}/flags", json={"reason": "spam"}).status_code == 409
+
+
+def test_the_database_refuses_a_second_flag_of_one_pseudonym(target, post_mode, pupil, session):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    cid = _published(pupil, session)
+    row = dict(school_id=post_mode.id, target_kind="comment", target_id=cid, pseudonym="p" * 64, reason="spam")
+    session.add(ContentFlag(**row))
+    session.commit()
+    session.add(ContentFlag(**row))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()

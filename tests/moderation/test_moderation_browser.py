@@ -113,3 +113,22 @@ def test_pupil_comments_and_flags_without_javascript(phone_nojs, seeded, new_cod
     phone_nojs.goto("/regels")
     assert_accessible(phone_nojs)
     assert comments(session)[0].flag_count == 1
+
+
+def test_admin_moderation_settings_in_a_browser(desktop, seeded, make_staff, session):
+    admin = make_staff("admin")
+    login_staff_in_browser(desktop, admin.staff.username)
+    desktop.wait_for_url("**/staff")
+    desktop.click("text=Moderatie-instellingen")
+    desktop.wait_for_url("**/admin/moderatie")
+    assert_accessible(desktop)
+    desktop.select_option("#mode", "post")
+    desktop.fill("#threshold", "4")
+    desktop.get_by_role("button", name="Bewaren", exact=True).click()
+    desktop.wait_for_url("**/admin/moderatie?bewaard=1")
+    desktop.fill("#names", "Janssens\nPeeters")
+    desktop.get_by_role("button", name="Namen bewaren").click()
+    desktop.wait_for_url("**/admin/moderatie?bewaard=1")
+    assert desktop.input_value("#names") == "Janssens\nPeeters"
+    assert desktop.input_value("#threshold") == "4"
+    assert_accessible(desktop)
