@@ -121,3 +121,37 @@ def test_the_database_refuses_a_second_flag_of_one_pseudonym(target, post_mode, 
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
+
+
+def test_simultaneous_flags_all_count(target, post_mode, pupil, session, engine):
+    """Flags racing each other (separate transactions at once) still reach the threshold."""
+    import secrets
+    import threading
+
+    from sqlmodel import Session
+
+    from app.services import moderation
+    from app.services.access import Participant
+
+    set_school(session, post_mode.id, flag_hide_threshold=6)
+    cid = _published(pupil, session)
+    barrier, errors = threading.Barrier(6), []
+
+    def flag_once():
+        flagger = Participant(secret=secrets.token_bytes(32), code_id=0, group_id=0, school_id=post_mode.id)
+        try:
+            barrier.wait()
+            with Session(engine) as s:
+                moderation.flag_comment(s, flagger, cid, "spam")
+                s.commit()
+        except Exception as exc:  # collected and shown below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=flag_once) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    comment = comments(session)[0]
+    assert (comment.flag_count, comment.status) == (6, "hidden")
