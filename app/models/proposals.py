@@ -74,11 +74,12 @@ class ProposalEvent(SQLModel, table=True):
 
 
 class ProposalSupport(SQLModel, table=True):
-    """'This participant supports this proposal', keyed by a per-item pseudonym; no time, no order."""
+    """'This participant supports this proposal', keyed by a per-item pseudonym: no time, and no
+    row number either (the key is the pair), so rows say nothing about who supported in which order."""
 
-    __table_args__ = (UniqueConstraint("proposal_id", "pseudonym"),)
+    # SQLite would otherwise add a hidden, increasing rowid: stored by key, the order is gone.
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: int | None = Field(default=None, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    pseudonym: str = Field(max_length=64)
+    proposal_id: int = Field(foreign_key="proposal.id", primary_key=True)
+    pseudonym: str = Field(max_length=64, primary_key=True)

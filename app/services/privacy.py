@@ -76,12 +76,12 @@ WHAT_WE_STORE: list[Kept] = [
          N_("De tijdlijn van een voorstel"),
          N_("Elke stap van een voorstel: wat er gebeurde, de uitleg erbij en de datum. Bij een stap van een "
             "leerling staat alleen 'een leerling' en het uur, nooit wie.")),
-    Kept("proposalsupport", ("id", "school_id", "proposal_id", "pseudonym"),
+    Kept("proposalsupport", ("school_id", "proposal_id", "pseudonym"),
          N_("Je steun aan voorstellen"),
          N_("Zolang een voorstel steun zoekt, bewaren we dat jij het steunt, met een schuilnaam die alleen voor "
             "dat ene voorstel geldt. Zo kan je maar één keer steunen en je steun weer intrekken. Er staat geen "
-            "tijdstip bij. Krijgt het voorstel een antwoord of wordt het ingetrokken, dan wissen we dit: alleen "
-            "het aantal steunen blijft.")),
+            "tijdstip en geen volgnummer bij. Krijgt het voorstel een antwoord of wordt het ingetrokken, dan "
+            "wissen we dit: alleen het aantal steunen blijft.")),
 ]
 
 # Tables that hold nothing a pupil did: school set-up and named staff.

@@ -523,7 +523,7 @@ def _supportable(session: Session, participant: Participant, proposal_id: int) -
 def has_supported(session: Session, participant: Participant | None, proposal: Proposal) -> bool:
     if participant is None or participant.school_id != proposal.school_id:
         return False
-    return session.exec(select(ProposalSupport.id).where(
+    return session.exec(select(ProposalSupport.pseudonym).where(
         ProposalSupport.proposal_id == proposal.id,
         ProposalSupport.pseudonym == _support_pseudonym(participant, proposal))).first() is not None
 
@@ -595,7 +595,7 @@ def _last_events(session: Session, proposal_ids: list[int]) -> dict[int, Proposa
 
 def board(session: Session, school: School, state: str | None = None, category_id: int | None = None,
           on: date | None = None) -> list[Item]:
-    """The public board: every public proposal, the most recently changed first."""
+    """The public board: every public proposal, overdue ones first, then the most recently changed."""
     query = select(Proposal).where(Proposal.school_id == school.id, Proposal.state.in_(PUBLIC_STATES))
     if state in PUBLIC_STATES:
         query = query.where(Proposal.state == state)
@@ -605,7 +605,8 @@ def board(session: Session, school: School, state: str | None = None, category_i
     names = _category_names(session, school.id)
     last = _last_events(session, [p.id for p in proposals])
     threshold = support_threshold(session, school)
-    return [Item(p, names.get(p.category_id, ""), threshold, is_overdue(p, on), last.get(p.id)) for p in proposals]
+    items = [Item(p, names.get(p.category_id, ""), threshold, is_overdue(p, on), last.get(p.id)) for p in proposals]
+    return sorted(items, key=lambda i: not i.overdue)  # a late answer stays in sight at the top
 
 
 def timeline(session: Session, proposal_id: int) -> list[ProposalEvent]:

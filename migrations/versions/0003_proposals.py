@@ -91,17 +91,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_proposalevent_school_id'), ['school_id'], unique=False)
 
     op.create_table('proposalsupport',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('pseudonym', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], ),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('proposal_id', 'pseudonym')
+    sa.PrimaryKeyConstraint('proposal_id', 'pseudonym'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('proposalsupport', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_proposalsupport_proposal_id'), ['proposal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposalsupport_school_id'), ['school_id'], unique=False)
 
 
@@ -109,7 +107,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('proposalsupport', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposalsupport_school_id'))
-        batch_op.drop_index(batch_op.f('ix_proposalsupport_proposal_id'))
 
     op.drop_table('proposalsupport')
     with op.batch_alter_table('proposalevent', schema=None) as batch_op:

@@ -78,7 +78,7 @@ def counts(session, proposal_id: int) -> tuple[int, int, int]:
     session.expire_all()
     return (session.exec(select(func.count(ProposalEvent.id)).where(ProposalEvent.proposal_id == proposal_id)).one(),
             session.exec(select(func.count(AuditEntry.id))).one(),
-            session.exec(select(func.count(ProposalSupport.id)).where(ProposalSupport.proposal_id == proposal_id)).one())
+            session.exec(select(func.count()).select_from(ProposalSupport).where(ProposalSupport.proposal_id == proposal_id)).one())
 
 
 def set_school(session, school_id: int, **values) -> School:

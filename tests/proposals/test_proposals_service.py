@@ -13,7 +13,7 @@ from proposals_factories import author, make_proposal, new_participant, reload, 
 
 def support_rows(session, proposal_id: int) -> int:
     session.expire_all()
-    return session.exec(select(func.count(ProposalSupport.id)).where(ProposalSupport.proposal_id == proposal_id)).one()
+    return session.exec(select(func.count()).select_from(ProposalSupport).where(ProposalSupport.proposal_id == proposal_id)).one()
 
 
 # --- supports -------------------------------------------------------------------------------------
@@ -42,17 +42,18 @@ def test_supports_are_keyed_by_a_per_proposal_pseudonym(app, session, school, au
     rows = session.exec(select(ProposalSupport.pseudonym)).all()
     assert len(set(rows)) == 2  # the same pupil cannot be linked across proposals
     assert session.exec(select(ProposalSupport)).first().model_dump().keys() == {
-        "id", "school_id", "proposal_id", "pseudonym"}  # no time, no code, no participant
+        "school_id", "proposal_id", "pseudonym"}  # no time, no order, no code, no participant
 
 
 def test_the_database_refuses_a_second_support_row(app, session, school, author):
+    from sqlalchemy import insert
     from sqlalchemy.exc import IntegrityError
 
     proposal = make_proposal(session, school, author, "published")
-    for _ in range(2):
-        session.add(ProposalSupport(school_id=school.id, proposal_id=proposal.id, pseudonym="same"))
+    row = {"school_id": school.id, "proposal_id": proposal.id, "pseudonym": "same"}
+    session.exec(insert(ProposalSupport).values(**row))
     with pytest.raises(IntegrityError):
-        session.commit()
+        session.exec(insert(ProposalSupport).values(**row))
     session.rollback()
 
 
