@@ -1,11 +1,10 @@
 """Who sees a comment, in pre- and post-moderation, for each screening verdict."""
 
 import pytest
-from sqlmodel import select
 
 from app.models import ScreeningName
 from moderation_support import (ABUSE, CRISIS, OK, PERSON, PROFANITY, URL, approve, comments, post_mode, reject,
-                                say, target)  # noqa: F401
+                                say, set_school, target)  # noqa: F401
 
 PUPIL_STATE = "wacht op goedkeuring"
 
@@ -48,8 +47,6 @@ def test_post_moderation_publishes_ok_text_at_once(target, post_mode, pupil, mak
     ("Vraag het aan @tom, die weet het", "person", False)])
 def test_every_verdict_but_ok_is_held_in_both_modes(target, names, session, school, pupil, make_pupil, mode, text,
                                                     verdict, urgent):
-    from moderation_support import set_school
-
     set_school(session, school.id, moderation_mode=mode)
     say(pupil, text)
     [comment] = comments(session)

@@ -5,7 +5,7 @@ import pytest
 
 from app.services import help as help_service
 from conftest import assert_accessible, login_staff_in_browser
-from moderation_support import CRISIS, URL, comments, target  # noqa: F401
+from moderation_support import CRISIS, URL, comments, say, set_school, target  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,6 @@ def _pupil_posts(page, code: str, text: str) -> None:
 
 def test_crisis_text_shows_help_and_is_urgent_for_the_council(phone, desktop, seeded, new_codes, make_staff,
                                                               make_pupil, target, session):
-    from moderation_support import say
-
     say(make_pupil("3B"), "Een gewone reactie van eerder")  # older, not urgent
     _pupil_posts(phone, new_codes("3A")[0], CRISIS)
     held = phone.locator("[role=status]").first
@@ -56,8 +54,6 @@ def test_crisis_text_shows_help_and_is_urgent_for_the_council(phone, desktop, se
 
 
 def test_council_decides_on_a_phone_without_page_reloads(phone, seeded, make_staff, make_pupil, target, session):
-    from moderation_support import say
-
     for text in ("Eerste tekst", "Tweede tekst met Janssens"):
         say(make_pupil("3A"), text)
     council = make_staff("council")
@@ -82,8 +78,6 @@ def test_council_decides_on_a_phone_without_page_reloads(phone, seeded, make_sta
 
 
 def test_council_decides_without_javascript(phone_nojs, seeded, make_staff, make_pupil, target, session):
-    from moderation_support import say
-
     say(make_pupil("3A"), "Een tekst")
     council = make_staff("council")
     login_staff_in_browser(phone_nojs, council.staff.username)
@@ -97,8 +91,6 @@ def test_council_decides_without_javascript(phone_nojs, seeded, make_staff, make
 
 
 def test_pupil_comments_and_flags_without_javascript(phone_nojs, seeded, new_codes, make_pupil, target, session):
-    from moderation_support import set_school, say
-
     set_school(session, seeded.id, moderation_mode="post")
     say(make_pupil("3B"), "Iemand anders schreef dit")
     _pupil_posts(phone_nojs, new_codes("3A")[0], "Goed idee, ik doe mee")

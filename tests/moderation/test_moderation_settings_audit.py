@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from app.models import Comment, School, ScreeningName
 from app.services import moderation
-from moderation_support import (CRISIS, OK, URL, approve, audit_actions, comments, reject, say,
+from moderation_support import (CRISIS, OK, approve, audit_actions, comments, reject, say,
                                 target)  # noqa: F401
 
 
