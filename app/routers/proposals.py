@@ -15,13 +15,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel
 
 from app.db import DbSession
-from app.deps import Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect, json_only
+from app.deps import (Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect,
+                      json_only)
 from app.i18n import _
 from app.services import moderation, proposals
 from app.services.access import Participant
 from app.services.errors import DomainError
 from app.timeutil import today
-from app.web import PUPIL_MAX_AGE, is_htmx, redirect, render, safe_next, set_cookie, templates
+from app.web import PUPIL_MAX_AGE, is_htmx, redirect, render, set_cookie, templates
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["proposals"])

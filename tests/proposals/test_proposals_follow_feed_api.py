@@ -3,10 +3,8 @@
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
-import pytest
-
 from app.services import proposals
-from proposals_factories import author, make_proposal, new_participant, reload, set_school  # noqa: F401
+from proposals_factories import author, make_proposal, reload, set_school  # noqa: F401
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

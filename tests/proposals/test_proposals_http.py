@@ -9,7 +9,7 @@ from sqlmodel import select
 from app.models import AuditEntry
 from app.models.proposals import Proposal, ProposalCategory, SchoolHoliday
 from app.services import moderation, proposals
-from proposals_factories import author, category_id, counts, make_proposal, new_participant, reload, set_school  # noqa: F401
+from proposals_factories import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
 
 CRISIS = "Ik wil dood, ik zie het niet meer zitten"
 
