@@ -417,7 +417,8 @@ def _decide_statement(session: Session, staff: Staff, item_id: int, decision: st
     if edited_text is not None:
         item.text = _check_text(edited_text, _("stelling"))
         item.text_key = text_key(item.text)
-        _refuse_duplicate(session, staff.school_id, item.text_key, except_id=item.id)
+    # The council may have asked the same thing meanwhile.
+    _refuse_duplicate(session, staff.school_id, item.text_key, except_id=item.id)
     now = now_hour()
     item.status, item.erased = "published", False
     item.opens_at, item.closes_at = now, now + timedelta(days=PUPIL_STATEMENT_DAYS)

@@ -431,3 +431,10 @@ def test_home_needs_the_same_few_queries_for_many_items(pupil, session, raad, ap
         make_poll(session, raad, f"Vraag {i}")
         pupil.form(f"/stellingen/{st.id}/stem", {"answer": "pass"})
     assert home_queries() == few  # no query per item
+
+
+def test_vote_page_in_english(pupil, session, raad):
+    st = make_statement(session, raad)
+    pupil.cookies.set("inspraak_lang", "en")
+    page = pupil.form(f"/stellingen/{st.id}/stem", {"answer": "agree"}).text
+    assert "Thank you! Your answer is saved." in page and ">✓ Agree<" in page and "No opinion" in page

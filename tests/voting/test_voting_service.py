@@ -259,3 +259,10 @@ def test_live_session_lives_in_the_database(session, school, council, pupil):
     with pytest.raises(Conflict):
         voting.start_live(session, council, "statement", st.id)
     assert session.exec(select(LiveSession)).one().ended_at is not None
+
+
+def test_an_edit_that_repeats_an_open_statement_is_refused(session, school, council, pupil, app):
+    item, _screened = voting.submit_statement(session, app.state.limiter, school, pupil, "Meer groen, Janssens!")
+    make_statement(session, council, "Meer groen op de speelplaats")
+    with pytest.raises(Conflict, match="Deze stelling bestaat al"):
+        moderation.decide(session, council, "statement", item.id, "approve", edited_text="Meer groen op de speelplaats")
