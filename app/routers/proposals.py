@@ -68,8 +68,8 @@ def write_mine(request: Request, response, ids: list[int]) -> None:
 
 def labels() -> dict:
     """Label tables for templates (Dutch msgids, translated in the template with _())."""
-    return {"states": proposals.STATE_LABELS, "decisions": proposals.DECISIONS, "events": proposals.EVENT_LABELS,
-            "close": proposals.CLOSE_LABELS, "reasons": moderation.REJECT_REASONS,
+    return {"states": proposals.STATE_LABELS, "decisions": proposals.DECISIONS, "event": proposals.event_label,
+            "reasons": moderation.REJECT_REASONS,
             "public": proposals.PUBLIC_STATES,
             "withdrawable": [s for s in proposals.STATES if "withdraw" in proposals.actions_for(s, "pupil_author")]}
 

@@ -57,7 +57,7 @@ PUBLIC_STATES = ("published", "with_management", "answered", "in_progress", "don
 SUPPORT_STATES = ("published", "with_management")
 
 DECISIONS = {"accepted": N_("Aanvaard"), "partly": N_("Deels aanvaard"), "declined": N_("Niet aanvaard")}
-# Why a proposal was not published: the shared moderation reasons (moderation.REJECT_REASONS).
+# Why a proposal was not published: the shared moderation.REJECT_REASONS, so one queue fits all.
 
 # --- the permission table ------------------------------------------------------------------------
 # Who may make which move, read as: in state FROM, ROLE may do ACTION, and the proposal goes to TO.

@@ -245,3 +245,26 @@ def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
         assert not proposals.has_supported(session, visitor, published)
     figures = proposals.figures(session, school.id)
     assert figures.judged >= 4 and figures.done_this_year >= 1 and figures.median_days is not None
+
+
+def test_concurrent_supports_keep_the_count_right_and_move_once(app, engine, session, school, author):
+    """Many phones at once (and one phone twice): the row lock and the key keep count and state right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlmodel import Session
+
+    set_school(session, school.id, support_threshold=5)
+    proposal = make_proposal(session, school, author, "published")
+    fans = [new_participant(app, session, school) for _ in range(8)]
+
+    def press(fan):
+        with Session(engine, expire_on_commit=False) as own:
+            proposals.support(own, fan, proposal.id)
+            own.commit()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(press, fans + fans[:2]))
+    p = reload(session, proposal.id)
+    assert p.support_count == support_rows(session, proposal.id) == 8
+    assert p.state == "with_management"
+    assert [e.action for e in proposals.timeline(session, p.id)].count("threshold") == 1
