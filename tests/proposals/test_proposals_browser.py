@@ -34,6 +34,7 @@ def test_pupil_submits_a_proposal_on_a_phone(phone, seeded, new_codes, session, 
     phone.click("form.filters button")
     phone.wait_for_url("**/voorstellen?state=done*")
     assert phone.locator("#board-list").get_by_text("Geen straf voor één minuut te laat").is_visible()
+    assert_accessible(phone)
     phone.click("text=Doe een voorstel")
     phone.wait_for_url("**/voorstellen/nieuw")
     assert_accessible(phone)
@@ -68,6 +69,7 @@ def test_management_answers_and_the_pupil_sees_it(phone, desktop, seeded, new_co
     management = make_staff("management")
     login_staff_in_browser(desktop, management.staff.username)
     desktop.wait_for_url("**/staff")
+    assert_accessible(desktop)
     desktop.click("text=Voorstellen beantwoorden")
     desktop.wait_for_url("**/management/proposals")
     assert_accessible(desktop)
@@ -101,3 +103,19 @@ def test_staff_proposal_pages_are_accessible(desktop, seeded, make_staff, sessio
         assert_accessible(desktop)
         desktop.click("button:has-text('Afmelden')")
         desktop.wait_for_url("**/staff/login")
+
+
+def test_support_and_follow_without_javascript(phone_nojs, seeded, new_codes, session, author):
+    proposal = make_proposal(session, seeded, author, "published", title="Meer bankjes op de speelplaats")
+    _enter(phone_nojs, new_codes("4A")[0])
+    phone_nojs.goto(f"/voorstellen/{proposal.id}")
+    assert_accessible(phone_nojs)
+    phone_nojs.click("text=Ik steun dit voorstel")
+    phone_nojs.wait_for_url(f"**/voorstellen/{proposal.id}")
+    assert "1 leerling steunt dit voorstel" in phone_nojs.locator("#support").inner_text()
+    assert phone_nojs.locator("text=Jij steunt dit voorstel").is_visible()
+    phone_nojs.click("text=Volg dit voorstel")
+    phone_nojs.wait_for_url(f"**/voorstellen/{proposal.id}")
+    assert phone_nojs.locator("text=Je volgt dit voorstel").is_visible()
+    assert_accessible(phone_nojs)
+    assert reload(session, proposal.id).support_count == 1
