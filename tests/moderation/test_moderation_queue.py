@@ -45,14 +45,15 @@ def test_urgent_first_then_oldest(target, make_pupil, council, session):
     session.commit()
     page = council.get("/moderatie").text
     assert page.index("Ik wil dood") < page.index("Oudste gewone") < page.index("Nieuwere gewone")
-    urgent = page[page.index('<li class="card urgent" id="q-comment-3">'):page.index("Ik wil dood")]
+    oldest, newer, crisis = (f'id="q-comment-{row.id}"' for row in rows)
+    urgent = page[page.index(f'<li class="card urgent" {crisis}>'):page.index("Ik wil dood")]
     assert '<span class="tag urgent">dringend</span>' in urgent and "crisis</span>" in urgent
     # an urgent text is not published by a quick thumb: approving is the quiet button, and the
     # likely reason is preselected; an ordinary text asks for a reason
-    item = page[page.index('id="q-comment-3"'):page.index('id="q-comment-1"')]
+    item = page[page.index(crisis):page.index(oldest)]
     assert 'class="secondary">Goedkeuren' in item and '<option value="private" selected>' in item
-    assert '<option value="">Kies een reden</option>' in page[page.index('id="q-comment-1"'):]
-    assert [i.id for i in moderation.queue(session, rows[0].school_id)] == [3, 1, 2]
+    assert '<option value="">Kies een reden</option>' in page[page.index(oldest):page.index(newer)]
+    assert [i.id for i in moderation.queue(session, rows[0].school_id)] == [rows[2].id, rows[0].id, rows[1].id]
 
 
 def test_htmx_decision_swaps_out_only_the_item(target, pupil, council, session):
