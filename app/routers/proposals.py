@@ -21,7 +21,6 @@ from app.i18n import _
 from app.services import moderation, proposals
 from app.services.access import Participant
 from app.services.errors import DomainError
-from app.timeutil import today
 from app.web import PUPIL_MAX_AGE, is_htmx, redirect, render, set_cookie, templates
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -106,14 +105,9 @@ def home_section(session, participant: Participant, school) -> dict:
 @router.get("/voorstellen", response_class=HTMLResponse)
 def board(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
           state: str = "", category: str = ""):
-    category_id = _int_or_none(category)
-    return render(request, "proposals/board.html", {
-        "pupil": pupil, "staff": staff, "school": school, "labels": labels(),
-        "items": proposals.board(session, school, state or None, category_id),
-        "figures": proposals.figures(session, school.id),
-        "categories": proposals.categories(session, school.id), "public_states": proposals.PUBLIC_STATES,
-        "state": state if state in proposals.PUBLIC_STATES else "", "category": category_id,
-    }, partial="proposals/_list.html")
+    view = proposals.board_view(session, school, state or None, _int_or_none(category))
+    return render(request, "proposals/board.html", {"pupil": pupil, "staff": staff, "school": school,
+                                                    "labels": labels(), **view}, partial="proposals/_list.html")
 
 
 @router.get("/voorstellen/feed.atom")
@@ -227,20 +221,15 @@ def withdraw(session: DbSession, pupil: Pupil, proposal_id: int):
 # --- staff: council, management, admin -----------------------------------------------------------
 
 def _council_page(request: Request, session, staff, school, status_code: int = 200, **extra):
-    groups = proposals.by_state(session, staff.school_id)
     return render(request, "proposals/council.html", {
-        "staff": staff, "labels": labels(), "groups": groups,
-        "actions": {state: proposals.actions_for(state, "council") for state in proposals.STATES},
-        "names": {c.id: c.name for c in proposals.categories(session, staff.school_id)},
-        "threshold": proposals.support_threshold(session, school), **extra},
+        "staff": staff, "labels": labels(), **proposals.council_view(session, school), **extra},
         status_code=status_code)
 
 
 def _management_page(request: Request, session, staff, school, status_code: int = 200, **extra):
     return render(request, "proposals/management.html", {
-        "staff": staff, "labels": labels(), "items": proposals.to_answer(session, staff.school_id),
-        "names": {c.id: c.name for c in proposals.categories(session, staff.school_id)}, "today": today(),
-        **extra}, status_code=status_code)
+        "staff": staff, "labels": labels(), **proposals.management_view(session, school), **extra},
+        status_code=status_code)
 
 
 @router.get("/council/proposals", response_class=HTMLResponse)
@@ -283,10 +272,7 @@ def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: Sc
 
 def _admin_page(request: Request, session, staff, school, status_code: int = 200, **extra):
     return render(request, "proposals/admin.html", {
-        "staff": staff, "school": school, "categories": proposals.categories(session, staff.school_id),
-        "holidays": proposals.holidays(session, staff.school_id),
-        "threshold": proposals.support_threshold(session, school),
-        "audience": proposals.audience_size(session, school.id), **extra}, status_code=status_code)
+        "staff": staff, **proposals.admin_view(session, school), **extra}, status_code=status_code)
 
 
 @router.get("/admin/proposals", response_class=HTMLResponse)

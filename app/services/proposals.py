@@ -728,6 +728,29 @@ def to_answer(session: Session, school_id: int) -> list[Proposal]:
         .order_by(Proposal.deadline, Proposal.id)))
 
 
+# --- what each page shows (one call per page) -------------------------------------------------------
+
+def board_view(session: Session, school: School, state: str | None, category_id: int | None) -> dict:
+    return {"items": board(session, school, state, category_id), "figures": figures(session, school.id),
+            "categories": categories(session, school.id), "public_states": PUBLIC_STATES,
+            "state": state if state in PUBLIC_STATES else "", "category": category_id}
+
+
+def council_view(session: Session, school: School) -> dict:
+    return {"groups": by_state(session, school.id), "names": _category_names(session, school.id),
+            "actions": {state: actions_for(state, "council") for state in STATES},
+            "threshold": support_threshold(session, school)}
+
+
+def management_view(session: Session, school: School) -> dict:
+    return {"items": to_answer(session, school.id), "names": _category_names(session, school.id), "today": today()}
+
+
+def admin_view(session: Session, school: School) -> dict:
+    return {"school": school, "categories": categories(session, school.id), "holidays": holidays(session, school.id),
+            "threshold": support_threshold(session, school), "audience": audience_size(session, school.id)}
+
+
 # --- moderation: one queue for all pupil text -----------------------------------------------------
 
 def _queue_text(proposal: Proposal) -> str:
