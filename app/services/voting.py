@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, literal, or_, union_all, update
+from sqlalchemy import bindparam, delete, insert, literal, or_, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -113,15 +113,19 @@ def _not_found(kind: str) -> NotFound:
 
 # --- closing and erasing ---------------------------------------------------------------
 
+# Built once: the vote path runs these on every request, and building SQL expressions costs
+# more than running these small indexed queries.
+_DUE = union_all(*(
+    select(literal(kind).label("kind"), model.id).where(
+        model.school_id == bindparam("school_id"), model.erased == False,  # noqa: E712
+        model.closes_at <= bindparam("now"))
+    for kind, model in MODELS.items()))
+
+
 def close_due(session: Session, school_id: int) -> None:
     """Close what passed its closing time: delete its has-voted rows, so its votes can never
     be linked again. Called at the start of every voting call, so nobody has to click."""
-    now = utcnow()
-    due_query = union_all(*(
-        select(literal(kind).label("kind"), model.id).where(
-            model.school_id == school_id, model.erased == False, model.closes_at <= now)  # noqa: E712
-        for kind, model in MODELS.items()))
-    due = sorted(session.exec(due_query).all())
+    due = sorted(session.exec(_DUE, params={"school_id": school_id, "now": utcnow()}).all())
     for kind in MODELS:
         ids = [item_id for k, item_id in due if k == kind]
         if ids:
@@ -520,13 +524,15 @@ def _visible_item(session: Session, participant: Participant, kind: str, item_id
     return item, (_options(session, item.id) if kind == POLL else [])
 
 
+_SEALED = select(HasVoted).where(HasVoted.item_kind == bindparam("kind"), HasVoted.item_id == bindparam("item_id"),
+                                 HasVoted.pseudonym == bindparam("pseudonym"))
+_SEALED_FOR_UPDATE = _SEALED.with_for_update().execution_options(populate_existing=True)
+
+
 def _sealed_choice(session: Session, participant: Participant, kind: str, item_id: int,
                    lock: bool = False) -> HasVoted | None:
-    query = select(HasVoted).where(HasVoted.item_kind == kind, HasVoted.item_id == item_id,
-                                   HasVoted.pseudonym == participant.pseudonym(kind, item_id))
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return session.exec(query).first()
+    return session.exec(_SEALED_FOR_UPDATE if lock else _SEALED, params={
+        "kind": kind, "item_id": item_id, "pseudonym": participant.pseudonym(kind, item_id)}).first()
 
 
 def _unseal(participant: Participant, row: HasVoted) -> dict:
@@ -614,14 +620,17 @@ def _poll_answers(poll: Poll, options: list[PollOption], option_ids: Iterable[in
     return sorted(str(i) for i in chosen)
 
 
+_BUMP = update(VoteTally.__table__).where(
+    VoteTally.item_kind == bindparam("b_kind"), VoteTally.item_id == bindparam("b_item"),
+    VoteTally.answer == bindparam("b_answer"), VoteTally.group_id == bindparam("b_group"),
+    VoteTally.count + bindparam("b_by") >= 0).values(count=VoteTally.count + bindparam("b_by"))
+
+
 def _bump(session: Session, school_id: int, kind: str, item_id: int, answer: str, group_id: int, by: int) -> None:
-    where = (VoteTally.item_kind == kind, VoteTally.item_id == item_id, VoteTally.answer == answer,
-             VoteTally.group_id == group_id)
-    change = update(VoteTally).where(*where).values(count=VoteTally.count + by).execution_options(
-        synchronize_session=False)
-    if by < 0:
-        change = change.where(VoteTally.count >= -by)
-    if session.exec(change).rowcount or by < 0:
+    """Add `by` to one tally, in SQL (count = count + by), so concurrent votes never lose one."""
+    params = {"b_kind": kind, "b_item": item_id, "b_answer": answer, "b_group": group_id, "b_by": by}
+    connection = session.connection()
+    if connection.execute(_BUMP, params).rowcount or by < 0:
         return
     # No row yet (a group made after the item): insert it; if a concurrent vote just did, add to theirs.
     try:
@@ -629,7 +638,7 @@ def _bump(session: Session, school_id: int, kind: str, item_id: int, answer: str
             session.add(VoteTally(school_id=school_id, item_kind=kind, item_id=item_id, answer=answer,
                                   group_id=group_id, count=by))
     except IntegrityError:
-        session.exec(change)
+        connection.execute(_BUMP, params)
 
 
 def _cast(session: Session, participant: Participant, kind: str, item_id: int, answers: list[str]) -> bool:
@@ -791,12 +800,15 @@ def build_results(keys: list[tuple[str, str]], cols: list[tuple[object, str]],
     return Results(k, overall, grades, consensus, divisiveness, mean)
 
 
+_TALLY = VoteTally.__table__.c
+_TALLIES = select(_TALLY.item_id, _TALLY.answer, _TALLY.group_id, _TALLY.count).where(
+    _TALLY.item_kind == bindparam("kind"), _TALLY.item_id.in_(bindparam("ids", expanding=True)), _TALLY.count > 0)
+
+
 def _tallies(session: Session, kind: str, ids: list[int]) -> dict[int, list[tuple[str, int, int]]]:
     found: dict[int, list[tuple[str, int, int]]] = {i: [] for i in ids}
     if ids:
-        for item_id, answer, group_id, count in session.exec(
-                select(VoteTally.item_id, VoteTally.answer, VoteTally.group_id, VoteTally.count).where(
-                    VoteTally.item_kind == kind, VoteTally.item_id.in_(ids))):
+        for item_id, answer, group_id, count in session.connection().execute(_TALLIES, {"kind": kind, "ids": ids}):
             found[item_id].append((answer, group_id, count))
     return found
 
