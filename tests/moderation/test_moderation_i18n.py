@@ -2,6 +2,7 @@
 
 from moderation_support import URL, target  # noqa: F401
 
+
 def test_pages_in_english(target, pupil):
     pupil.cookies.set("inspraak_lang", "en")
     assert "Rules for comments" in pupil.get("/regels").text
