@@ -136,6 +136,16 @@ def school(session) -> School:
     return school
 
 
+@pytest.fixture
+def seeded(session, school) -> School:
+    """The school with the help lines of the report's annex."""
+    from app.services import help as help_service
+
+    help_service.seed(session, school.id)
+    session.commit()
+    return school
+
+
 def group_named(session, school, name) -> Group:
     from app.services import school as school_service
 
@@ -166,6 +176,13 @@ def client(app) -> Client:
     return Client(app, raise_server_exceptions=True)
 
 
+def _signed_in(app, url: str, data: dict) -> Client:
+    c = Client(app, raise_server_exceptions=True)
+    r = c.form(url, data, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return c
+
+
 @pytest.fixture
 def new_codes(app, session, school):
     """new_codes(group_name, n) -> n fresh plain codes for that group."""
@@ -183,10 +200,8 @@ def make_pupil(app, new_codes):
     """make_pupil(group_name) -> a Client logged in as a new anonymous pupil of that group."""
 
     def make(group_name: str = "3A", code: str | None = None) -> Client:
-        c = Client(app, raise_server_exceptions=True)
         code = code or new_codes(group_name)[0]
-        r = c.form("/join", {"code": code}, follow_redirects=False)
-        assert r.status_code == 303, r.text
+        c = _signed_in(app, "/join", {"code": code})
         c.code = code
         return c
 
@@ -206,9 +221,7 @@ def make_staff(app, session, school):
         username = username or f"{role}{secrets.token_hex(2)}"
         staff = staff_service.create_staff(session, school.id, username, role, STAFF_PASSWORD)
         session.commit()
-        c = Client(app, raise_server_exceptions=True)
-        r = c.form("/staff/login", {"username": username, "password": STAFF_PASSWORD}, follow_redirects=False)
-        assert r.status_code == 303, r.text
+        c = _signed_in(app, "/staff/login", {"username": username, "password": STAFF_PASSWORD})
         c.staff = staff
         return c
 

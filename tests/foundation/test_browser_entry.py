@@ -2,17 +2,9 @@
 
 import pytest
 
-from app.services import help as help_service
 from conftest import assert_accessible, login_staff_in_browser
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def seeded(session, school):
-    help_service.seed(session, school.id)
-    session.commit()
-    return school
 
 
 def _pupil_flow(page, code):

@@ -3,18 +3,10 @@ sees it marked urgent at the top of the queue and decides on a phone, with and w
 
 import pytest
 
-from app.services import help as help_service
 from conftest import assert_accessible, login_staff_in_browser
 from moderation_support import CRISIS, URL, comments, say, set_school, target  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def seeded(session, school):
-    help_service.seed(session, school.id)
-    session.commit()
-    return school
 
 
 def _pupil_posts(page, code: str, text: str) -> None:

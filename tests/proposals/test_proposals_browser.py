@@ -3,18 +3,11 @@ pupil sees the answer on the timeline. Every page visited is checked with axe-co
 
 import pytest
 
-from app.services import help as help_service, proposals
+from app.services import proposals
 from conftest import assert_accessible, login_staff_in_browser
 from proposals_factories import author, make_proposal, reload  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def seeded(session, school):
-    help_service.seed(session, school.id)
-    session.commit()
-    return school
 
 
 def _enter(page, code: str) -> None:
