@@ -1,0 +1,229 @@
+"""The baseline of bench/break.py: the pupil's break as a bare Starlette app.
+
+No FastAPI, no templates, no middleware: only the database work of each step, with SQLAlchemy
+Core on the app's own tables and engine settings (`app.db.make_engine`: WAL, BEGIN IMMEDIATE),
+returning tiny HTML. It answers the same URLs and form fields as the real app, so one load
+generator drives both. The vote mirrors `app.services.voting._cast` / `_bump` statement by
+statement. Like FastAPI's sync routes, the database work runs in the thread pool.
+
+    uvicorn --app-dir bench bare_app:create_app --factory   (with INSPRAAK_DATABASE_URL, INSPRAAK_SECRET_KEY)
+"""
+
+import os
+import secrets
+from collections import Counter
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.routing import Route
+
+from app.db import make_engine
+from app.models import (CodeSheet, Group, HasVoted, ParticipationCode, Poll, PollOption, Statement, VoteAudience,
+                        VoteTally)
+from app.services import anonymity
+from app.timeutil import utcnow
+
+CODE, SHEET, GROUP = ParticipationCode.__table__, CodeSheet.__table__, Group.__table__
+POLL, OPTION, STATEMENT = Poll.__table__, PollOption.__table__, Statement.__table__
+AUDIENCE, TALLY, VOTED = VoteAudience.__table__, VoteTally.__table__, HasVoted.__table__
+ITEMS = {"poll": POLL, "statement": STATEMENT}
+COOKIE = "bare_p"
+
+engine = make_engine(os.environ["INSPRAAK_DATABASE_URL"])
+KEY = os.environ["INSPRAAK_SECRET_KEY"].encode()
+
+
+def html(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(f"<!doctype html><title>bare</title><p>{text}</p>", status)
+
+
+class Pupil:
+    """What the cookie holds: participant secret, school, group and the group's grade."""
+
+    def __init__(self, raw: str) -> None:
+        secret, school, group, parent = raw.split(".")
+        self.secret, self.school, self.group = bytes.fromhex(secret), int(school), int(group)
+        self.chain = [self.group, int(parent)] if parent else [self.group]
+
+    def pseudonym(self, kind: str, item_id: int) -> str:
+        return anonymity.pseudonym(self.secret, kind, item_id)
+
+
+def pupil_of(request) -> Pupil | None:
+    raw = request.cookies.get(COOKIE)
+    return Pupil(raw) if raw else None
+
+
+# --- the database work of each step -------------------------------------------------------
+
+def join_work(raw_code: str) -> str | None:
+    """HMAC lookup of the code, with its sheet (revoked?) and group (its grade)."""
+    code = anonymity.normalise_code(raw_code)
+    if code is None:
+        return None
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(CODE.c.school_id, CODE.c.group_id, GROUP.c.parent_id, SHEET.c.revoked_at)
+            .join(SHEET, SHEET.c.id == CODE.c.sheet_id).join(GROUP, GROUP.c.id == CODE.c.group_id)
+            .where(CODE.c.lookup == anonymity.lookup_value(KEY, code))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    secret = anonymity.participant_secret(KEY, code)
+    return f"{secret.hex()}.{row.school_id}.{row.group_id}.{row.parent_id or ''}"
+
+
+def home_work(pupil: Pupil) -> list[str]:
+    """Open polls and statements for the pupil's group, and which of them the pupil answered."""
+    now, lines = utcnow(), []
+    with engine.begin() as conn:
+        for kind, item in ITEMS.items():
+            for_group = select(AUDIENCE.c.item_id).where(AUDIENCE.c.item_kind == kind,
+                                                         AUDIENCE.c.group_id.in_(pupil.chain))
+            query = select(item).where(item.c.school_id == pupil.school, item.c.erased == False,  # noqa: E712
+                                       item.c.opens_at <= now, item.c.closes_at > now,
+                                       or_(item.c.whole_school == True, item.c.id.in_(for_group)))  # noqa: E712
+            if kind == "statement":
+                query = query.where(item.c.status == "published")
+            items = conn.execute(query.order_by(item.c.opens_at.desc(), item.c.id.desc()).limit(30)).all()
+            by_pseudonym = {pupil.pseudonym(kind, i.id): i.id for i in items}
+            voted = {}
+            for row in conn.execute(select(VOTED).where(VOTED.c.pseudonym.in_(list(by_pseudonym)))):
+                voted[row.item_id] = anonymity.unseal(pupil.secret, kind, row.item_id, row.sealed)["a"]
+            lines += [f"{kind} {i.id}: {voted.get(i.id, '-')}" for i in items]
+    return lines
+
+
+def _open_poll(conn, pupil: Pupil, poll_id: int):
+    poll = conn.execute(select(POLL).where(POLL.c.id == poll_id, POLL.c.school_id == pupil.school)).first()
+    options = conn.execute(select(OPTION).where(OPTION.c.poll_id == poll_id).order_by(OPTION.c.position)).all()
+    return poll, options
+
+
+def _voted_row(conn, pupil: Pupil, poll_id: int):
+    return conn.execute(select(VOTED).where(VOTED.c.item_kind == "poll", VOTED.c.item_id == poll_id,
+                                            VOTED.c.pseudonym == pupil.pseudonym("poll", poll_id))).first()
+
+
+def _tallies(conn, poll_id: int) -> Counter:
+    counts: Counter = Counter()
+    for answer, count in conn.execute(select(TALLY.c.answer, TALLY.c.count).where(
+            TALLY.c.item_kind == "poll", TALLY.c.item_id == poll_id)):
+        counts[answer] += count
+    return counts
+
+
+def poll_work(pupil: Pupil, poll_id: int) -> str | None:
+    """The poll page: poll, options, the pupil's own sealed choice and, once voted, the tallies."""
+    with engine.begin() as conn:
+        poll, options = _open_poll(conn, pupil, poll_id)
+        if poll is None:
+            return None
+        row = _voted_row(conn, pupil, poll_id)
+        mine = anonymity.unseal(pupil.secret, "poll", poll_id, row.sealed)["a"] if row else None
+        counts = _tallies(conn, poll_id) if mine else {}
+    return f"{poll.question} {[o.label for o in options]} mine={mine} {dict(counts)}"
+
+
+def _bump(conn, school_id: int, poll_id: int, answer: str, group_id: int, by: int) -> None:
+    """`voting._bump`: add to a tally row; make it when it does not exist yet."""
+    change = update(TALLY).where(TALLY.c.item_kind == "poll", TALLY.c.item_id == poll_id, TALLY.c.answer == answer,
+                                 TALLY.c.group_id == group_id).values(count=TALLY.c.count + by)
+    if by < 0:
+        change = change.where(TALLY.c.count >= -by)
+    if conn.execute(change).rowcount or by < 0:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(TALLY).values(school_id=school_id, item_kind="poll", item_id=poll_id, answer=answer,
+                                              group_id=group_id, count=by))
+    except IntegrityError:
+        conn.execute(change)
+
+
+def vote_work(pupil: Pupil, poll_id: int, chosen: set[int]) -> str | None:
+    """`voting._vote` + `_cast`: check the poll and the choice, then the ballot box."""
+    with engine.begin() as conn:
+        poll, options = _open_poll(conn, pupil, poll_id)
+        now = utcnow()
+        if (poll is None or poll.erased or not poll.opens_at <= now < poll.closes_at or not chosen
+                or not chosen <= {o.id for o in options} or len(chosen) > poll.max_choices):
+            return None
+        answers = sorted(str(i) for i in chosen)
+        sealed = anonymity.seal(pupil.secret, "poll", poll_id, {"a": answers, "g": pupil.group})
+        row = _voted_row(conn, pupil, poll_id)
+        if row is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(VOTED).values(school_id=pupil.school, item_kind="poll", item_id=poll_id,
+                                                      pseudonym=pupil.pseudonym("poll", poll_id), sealed=sealed))
+            except IntegrityError:
+                return None
+        delta: Counter = Counter()
+        if row is None:
+            delta[("*", pupil.group)] += 1
+        else:
+            old = anonymity.unseal(pupil.secret, "poll", poll_id, row.sealed)
+            for answer in old["a"]:
+                delta[(answer, old["g"])] -= 1
+            conn.execute(update(VOTED).where(VOTED.c.item_kind == "poll", VOTED.c.item_id == poll_id,
+                                             VOTED.c.pseudonym == row.pseudonym).values(sealed=sealed))
+        for answer in answers:
+            delta[(answer, pupil.group)] += 1
+        for (answer, group_id), by in sorted(delta.items()):
+            if by:
+                _bump(conn, pupil.school, poll_id, answer, group_id, by)
+        counts = _tallies(conn, poll_id)
+    return f"Bedankt! {dict(counts)}"
+
+
+# --- HTTP: the same URLs and fields as the real app ---------------------------------------
+
+async def start(request):
+    response = html("Inspraak")
+    response.set_cookie("inspraak_csrf", secrets.token_urlsafe(24), httponly=True, samesite="lax")
+    return response
+
+
+async def join(request):
+    form = await request.form()
+    cookie = await run_in_threadpool(join_work, str(form.get("code", "")))
+    if cookie is None:
+        return html("Deze code klopt niet.", 400)
+    response = RedirectResponse("/home", 303)
+    response.set_cookie(COOKIE, cookie, httponly=True, samesite="lax")
+    return response
+
+
+async def home(request):
+    pupil = pupil_of(request)
+    if pupil is None:
+        return RedirectResponse("/", 303)
+    return html("<br>".join(await run_in_threadpool(home_work, pupil)))
+
+
+async def poll_page(request):
+    pupil = pupil_of(request)
+    if pupil is None:
+        return RedirectResponse("/", 303)
+    text = await run_in_threadpool(poll_work, pupil, request.path_params["poll_id"])
+    return html(text) if text else html("Deze peiling bestaat niet.", 404)
+
+
+async def vote(request):
+    pupil = pupil_of(request)
+    if pupil is None:
+        return RedirectResponse("/", 303)
+    form = await request.form()
+    chosen = {int(v) for v in form.getlist("option_ids") if str(v).isdigit()}
+    text = await run_in_threadpool(vote_work, pupil, request.path_params["poll_id"], chosen)
+    return html(text) if text else html("Kies een antwoord uit de lijst.", 400)
+
+
+def create_app() -> Starlette:
+    return Starlette(routes=[
+        Route("/", start), Route("/join", join, methods=["POST"]), Route("/home", home),
+        Route("/peilingen/{poll_id:int}", poll_page), Route("/peilingen/{poll_id:int}/stem", vote, methods=["POST"]),
+    ])

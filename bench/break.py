@@ -1,0 +1,194 @@
+"""The break simulation of DESIGN.md: many pupils, one break, one poll; SQLite, one uvicorn process.
+
+Each pupil opens the start page, types a code, sees their home, opens the late-arrival poll,
+votes (as HTMX does) and sees the results (bench/loadgen.py, in its own process). Two phases:
+capacity (no pause between taps: breaks per second, then the vote step alone) and break pace
+(a pause between taps, as on a phone: the latency budget). The same load then runs against
+bench/bare_app.py, a bare Starlette app doing the same database work; our capacity is given as
+a share of it. Memory is the server's peak RSS after the run.
+
+    .venv/bin/python bench/break.py [--pupils 600] [--break-pupils 300] [--concurrency 50] [--no-doc]
+
+Exits 1 when a budget is missed (break pace p99 < 100 ms, capacity >= 60 % of bare, peak RSS
+<= 150 MB) or a vote got lost.
+"""
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from common import BIN, KEY, ROOT, demo_server, machine, now_text, percentile, table, write_doc_section
+
+P99_MS, SHARE_OF_BARE, MEMORY_MB = 100, 0.60, 150  # MB = 10**6 bytes
+CLASSES = ("3A", "3B", "4A", "4B", "5A")
+STEPS = ["start", "join", "home", "poll", "vote", "results"]
+HERE = Path(__file__).resolve().parent
+
+
+def add_pupils(count: int):
+    """`before_start` for demo_server: `count` new codes over the demo classes, kept in memory."""
+    def before_start(env: dict, _var_dir: Path) -> dict:
+        from sqlmodel import Session, select
+
+        from app.db import make_engine
+        from app.models import Poll, PollOption
+        from app.services.access import create_codes
+        from app.services.school import find_group, get_school
+
+        engine = make_engine(env["INSPRAAK_DATABASE_URL"])
+        codes: list[str] = []
+        with Session(engine) as session:
+            school = get_school(session)
+            for i, name in enumerate(CLASSES):
+                n = count // len(CLASSES) + (i < count % len(CLASSES))
+                codes += create_codes(session, KEY, find_group(session, school.id, name), n)[1]
+            poll_id = session.exec(select(Poll.id).where(Poll.question.contains("te laat"))).one()
+            options = list(session.exec(select(PollOption.id).where(PollOption.poll_id == poll_id)
+                                        .order_by(PollOption.position)))
+            session.commit()
+        engine.dispose()
+        random.Random(102).shuffle(codes)  # classes mixed, as at a real break
+        return {"codes": codes, "poll_id": poll_id, "option_ids": options, "db": env["INSPRAAK_DATABASE_URL"]}
+
+    return before_start
+
+
+def votes_stored(db_url: str, poll_id: int) -> tuple[int, int]:
+    """(has-voted rows, participants in the tallies) of the poll: every completed vote must be in both."""
+    from sqlalchemy import func
+    from sqlmodel import Session, select
+
+    from app.db import make_engine
+    from app.models import HasVoted, VoteTally
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        rows = session.exec(select(func.count()).select_from(HasVoted).where(
+            HasVoted.item_kind == "poll", HasVoted.item_id == poll_id)).one()
+        voters = session.exec(select(func.coalesce(func.sum(VoteTally.count), 0)).where(
+            VoteTally.item_kind == "poll", VoteTally.item_id == poll_id, VoteTally.answer == "*")).one()
+    engine.dispose()
+    return rows, voters
+
+
+def run(target: str, app_dir: Path, args) -> dict:
+    """One server, fresh database, all phases of the load; the load generator's figures plus memory."""
+    sizes = {"warmup": args.warmup, "capacity": args.pupils, "break": args.break_pupils}
+    with demo_server(target, app_dir, before_start=add_pupils(sum(sizes.values()))) as (server, setup):
+        before = votes_stored(setup["db"], setup["poll_id"])
+        codes, config = iter(setup["codes"]), {}
+        for phase, n in sizes.items():
+            config[phase] = [next(codes) for _ in range(n)]
+        config.update(url=server.url, server_pid=server.proc.pid, think=args.think, poll_id=setup["poll_id"],
+                      option_ids=setup["option_ids"], concurrency=args.concurrency, time_limit=args.time_limit)
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+            json.dump(config, f)
+            f.flush()
+            done = subprocess.run([BIN / "python", HERE / "loadgen.py", f.name], cwd=ROOT, check=True,
+                                  capture_output=True, text=True, timeout=args.time_limit + 60)
+        result = json.loads(done.stdout)
+        result["memory"] = server.status("VmRSS", "VmHWM")
+        try:
+            after = votes_stored(setup["db"], setup["poll_id"])
+            result["stored"] = [a - b for a, b in zip(after, before)]
+        except OperationalError as exc:  # the server still holds the write lock, 30 s after the load
+            result["stored"] = [f"not readable: {exc.orig}"] * 2
+    return result
+
+
+def step_rows(server: str, phase: dict, steps: list[str]) -> list[list]:
+    """Per step, and for all break requests together: n, percentiles, max, errors."""
+    lat, errors = phase.get("latency", {}), phase.get("errors", {})
+    groups = [(s, lat.get(s, []), errors.get(s, 0)) for s in steps]
+    if len(steps) > 1:
+        groups.append(("all requests", [ms for s in steps for ms in lat.get(s, [])], sum(errors.get(s, 0) for s in steps)))
+    return [[server, label, len(values), *(f"{percentile(values, p):.1f}" for p in (50, 95, 99)),
+             f"{max(values, default=0):.1f}", n_errors] for label, values, n_errors in groups]
+
+
+def figures(r: dict) -> dict:
+    """The headline numbers of one server."""
+    cap, pace = r.get("capacity", {}), r.get("break", {})
+    every = [ms for s in STEPS for ms in pace.get("latency", {}).get(s, [])]
+    seconds = cap.get("seconds") or float("inf")
+    return {
+        "p99": percentile(every, 99), "vote_p99": percentile(pace.get("latency", {}).get("vote", []), 99),
+        "breaks_s": cap.get("done", 0) / seconds,
+        "req_s": sum(len(cap.get("latency", {}).get(s, [])) for s in STEPS) / seconds,
+        "votes_s": r.get("revote", {}).get("done", 0) / (r.get("revote", {}).get("seconds") or float("inf")),
+        "server_cpu": 100 * cap.get("server_cpu", 0) / seconds, "client_cpu": 100 * cap.get("client_cpu", 0) / seconds,
+        "cpu_ms": 1000 * cap.get("server_cpu", 0) / cap["done"] if cap.get("done") else float("inf"),
+        "rss_mb": r["memory"]["VmRSS"] * 1024 / 1e6, "hwm_mb": r["memory"]["VmHWM"] * 1024 / 1e6,
+        "done": [r.get(p, {}).get("done", 0) for p in ("capacity", "revote", "break")],
+        "errors": sum(sum(r.get(p, {}).get("errors", {}).values()) for p in ("capacity", "revote", "break")),
+        "timed_out": r["timed_out"], "stored": r["stored"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=600, help="pupils in the capacity phase")
+    parser.add_argument("--break-pupils", type=int, default=300, help="pupils in the break-pace phase")
+    parser.add_argument("--concurrency", type=int, default=50, help="pupils busy at the same time")
+    parser.add_argument("--think", type=float, nargs=2, default=[0.5, 1.5], metavar=("LOW", "HIGH"),
+                        help="seconds between two taps of a pupil, break-pace phase")
+    parser.add_argument("--warmup", type=int, default=20, help="extra pupils first, not measured")
+    parser.add_argument("--time-limit", type=int, default=600, help="seconds, for each server")
+    parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
+    args = parser.parse_args()
+
+    where = machine()
+    raw = {"Inspraak": run("app.main:create_app", ROOT, args), "bare Starlette": run("bare_app:create_app", HERE, args)}
+    fig = {name: figures(r) for name, r in raw.items()}
+    app, base = fig["Inspraak"], fig["bare Starlette"]
+    share = app["breaks_s"] / base["breaks_s"] if base["breaks_s"] else 0.0
+
+    header = ["server", "step", "n", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"]
+    paced = table(header, [row for name, r in raw.items() for row in step_rows(name, r.get("break", {}), STEPS)])
+    flat_out = table(header, [row for name, r in raw.items() for row in
+                              step_rows(name, r.get("capacity", {}), STEPS) + step_rows(name, r.get("revote", {}), ["revote"])])
+    totals = table(["server", "breaks/s", "requests/s", "votes/s (revote)", "server CPU", "server CPU per break",
+                    "load generator CPU", "RSS after, MB", "peak RSS, MB"],
+                   [[name, f"{f['breaks_s']:.1f}", f"{f['req_s']:.0f}", f"{f['votes_s']:.0f}", f"{f['server_cpu']:.0f} %",
+                     f"{f['cpu_ms']:.1f} ms", f"{f['client_cpu']:.0f} %", f"{f['rss_mb']:.0f}", f"{f['hwm_mb']:.0f}"]
+                    for name, f in fig.items()])
+    checks = [
+        (f"break pace: p99 of all requests {app['p99']:.1f} ms < {P99_MS} ms", app["p99"] < P99_MS),
+        (f"break pace: p99 of the vote {app['vote_p99']:.1f} ms < {P99_MS} ms", app["vote_p99"] < P99_MS),
+        (f"capacity: {app['breaks_s']:.1f} breaks/s = {100 * share:.0f} % of bare ({base['breaks_s']:.1f}), "
+         f"needs >= {100 * SHARE_OF_BARE:.0f} %", share >= SHARE_OF_BARE),
+        (f"memory: peak RSS {app['hwm_mb']:.0f} MB <= {MEMORY_MB} MB", app["hwm_mb"] <= MEMORY_MB),
+    ]
+    for name, f in fig.items():
+        expected = args.warmup + f["done"][0] + f["done"][2]
+        complete = f["done"] == [args.pupils, args.pupils, args.break_pupils] and not f["errors"] and not f["timed_out"]
+        checks.append((f"{name}: every pupil done (breaks {f['done'][0]} + {f['done'][2]}, revotes {f['done'][1]}, "
+                       f"errors {f['errors']}{', TIMED OUT' if f['timed_out'] else ''}); each vote stored once "
+                       f"(has-voted +{f['stored'][0]}, tally +{f['stored'][1]}, expected +{expected})",
+                       complete and f["stored"] == [expected, expected]))
+    report = (f"Measured {now_text()} on {where}. SQLite (WAL), one uvicorn process, "
+              f"{args.concurrency} pupils busy at once; latency as the load generator sees it.\n\n"
+              f"**Break pace** ({args.break_pupils} pupils, {args.think[0]}–{args.think[1]} s between taps):\n\n{paced}\n\n"
+              f"**Capacity** ({args.pupils} pupils, no pause between taps, after {args.warmup} warm-up pupils; "
+              f"then each changes their vote once):\n\n{flat_out}\n\n{totals}\n\n"
+              + "\n".join(f"- {'ok' if ok else '**MISSED**'}: {text}" for text, ok in checks)
+              + f"\n\nOn a busy machine breaks/s say more about the neighbours than about us; CPU time per break "
+              f"does not: bare needs {100 * base['cpu_ms'] / app['cpu_ms']:.0f} % of the CPU time we need per break.")
+    print(report)
+    for name, r in raw.items():
+        for phase in ("capacity", "revote", "break"):
+            for sample in r.get(phase, {}).get("samples", []):
+                print(f"{name}, {phase}: {sample}", file=sys.stderr)
+    if not args.no_doc:
+        write_doc_section("break", report)
+    return 0 if all(ok for _text, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
