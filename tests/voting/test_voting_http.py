@@ -361,7 +361,7 @@ def test_live_session_projector_updates_after_votes(council, make_pupil, client,
     assert r.status_code == 303
     code = r.headers["location"].rsplit("/", 1)[1]
     page = council.get(r.headers["location"]).text
-    assert code in page and "<svg" in page and f"http://testserver/live" in page
+    assert code in page and "<svg" in page and "http://testserver/live" in page
     assert 'hx-trigger="every 2s"' in page
     partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
     assert "<html" not in partial and "Nog te weinig antwoorden" in partial
