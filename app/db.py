@@ -1,9 +1,14 @@
 """Engine and the per-request session: each request is one transaction."""
 
-from collections.abc import Iterator
+import contextlib
+import threading
+import weakref
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -35,15 +40,49 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+class _SqliteGate:
+    """One SQLite transaction at a time per process, waited for in the event loop.
+
+    SQLite has one writer; with BEGIN IMMEDIATE every transaction takes that lock. Waiting for
+    it inside worker threads can fill the whole thread pool with waiters while the request that
+    holds the lock has no thread left to finish: the server stalls until the busy timeout.
+    A threading.Lock (not asyncio's: TestClient runs several event loops) polled from the loop
+    keeps the waiting out of the pool.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    async def __aenter__(self) -> None:
+        delay = 0.0002
+        while not self._lock.acquire(blocking=False):
+            await anyio.sleep(delay)
+            delay = min(delay * 2, 0.005)
+
+    async def __aexit__(self, *exc) -> None:
+        self._lock.release()
+
+
+_GATES: "weakref.WeakKeyDictionary[Engine, _SqliteGate]" = weakref.WeakKeyDictionary()
+
+
+def _gate(engine: Engine):
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    return _GATES.setdefault(engine, _SqliteGate())
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Commit when the route returns normally, roll back on any exception."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    engine = request.app.state.engine
+    async with _gate(engine):
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                await run_in_threadpool(session.commit)
+            except BaseException:
+                await run_in_threadpool(session.rollback)
+                raise
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
