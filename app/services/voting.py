@@ -462,16 +462,8 @@ class Results:
     mean: float | None = None  # scale polls, only when no cell is hidden
 
 
-@dataclass
-class ItemView:
-    """One statement or poll as a pupil sees it."""
-
-    kind: str
-    item: Statement | Poll
-    options: list[PollOption] = field(default_factory=list)
-    mine: list[str] | None = None  # this participant's current answers, when they voted
-    results: Results | None = None  # only when the pupil may see them
-    created: bool = False  # set by a vote: a first vote rather than a change
+class _ItemFacts:
+    """What both views say about their item (needs `kind` and `item`)."""
 
     @property
     def id(self) -> int:
@@ -484,6 +476,18 @@ class ItemView:
     @property
     def is_open(self) -> bool:
         return is_open(self.item)
+
+
+@dataclass
+class ItemView(_ItemFacts):
+    """One statement or poll as a pupil sees it."""
+
+    kind: str
+    item: Statement | Poll
+    options: list[PollOption] = field(default_factory=list)
+    mine: list[str] | None = None  # this participant's current answers, when they voted
+    results: Results | None = None  # only when the pupil may see them
+    created: bool = False  # set by a vote: a first vote rather than a change
 
     @property
     def voted(self) -> bool:
@@ -847,25 +851,13 @@ def pupil_results(session: Session, participant: Participant, school: School, ki
 # --- what staff see --------------------------------------------------------------------
 
 @dataclass
-class StaffView:
+class StaffView(_ItemFacts):
     kind: str
     item: Statement | Poll
     options: list[PollOption]
     results: Results
     audience: list[str] = field(default_factory=list)
     live: list[LiveSession] = field(default_factory=list)
-
-    @property
-    def id(self) -> int:
-        return self.item.id
-
-    @property
-    def title(self) -> str:
-        return self.item.text if self.kind == STATEMENT else self.item.question
-
-    @property
-    def is_open(self) -> bool:
-        return is_open(self.item)
 
     @property
     def is_closed(self) -> bool:
