@@ -1,12 +1,11 @@
 """Engine and the per-request session: each request is one transaction."""
 
+import asyncio
 import contextlib
-import threading
 import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-import anyio
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 from sqlalchemy import event
@@ -40,36 +39,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-class _SqliteGate:
-    """One SQLite transaction at a time per process, waited for in the event loop.
-
-    SQLite has one writer; with BEGIN IMMEDIATE every transaction takes that lock. Waiting for
-    it inside worker threads can fill the whole thread pool with waiters while the request that
-    holds the lock has no thread left to finish: the server stalls until the busy timeout.
-    A threading.Lock (not asyncio's: TestClient runs several event loops) polled from the loop
-    keeps the waiting out of the pool.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    async def __aenter__(self) -> None:
-        delay = 0.0002
-        while not self._lock.acquire(blocking=False):
-            await anyio.sleep(delay)
-            delay = min(delay * 2, 0.005)
-
-    async def __aexit__(self, *exc) -> None:
-        self._lock.release()
-
-
-_GATES: "weakref.WeakKeyDictionary[Engine, _SqliteGate]" = weakref.WeakKeyDictionary()
+# One SQLite transaction at a time per event loop, queued fairly (FIFO) in the loop.
+# SQLite has one writer; with BEGIN IMMEDIATE every transaction takes that lock. Waiting for it
+# inside worker threads can fill the whole thread pool with waiters while the request that holds
+# the lock has no thread left to finish, and the server stalls until the busy timeout. Queuing in
+# the event loop keeps waiters out of the pool. (Separate loops, as TestClient makes, and separate
+# processes still meet at SQLite's own lock.)
+_GATES: "weakref.WeakKeyDictionary[Engine, weakref.WeakKeyDictionary]" = weakref.WeakKeyDictionary()
 
 
 def _gate(engine: Engine):
     if engine.dialect.name != "sqlite":
         return contextlib.nullcontext()
-    return _GATES.setdefault(engine, _SqliteGate())
+    per_loop = _GATES.setdefault(engine, weakref.WeakKeyDictionary())
+    loop = asyncio.get_running_loop()
+    lock = per_loop.get(loop)
+    if lock is None:
+        lock = per_loop[loop] = asyncio.Lock()
+    return lock
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
