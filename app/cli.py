@@ -26,7 +26,7 @@ def migrate() -> None:
     cfg.set_main_option("script_location", str(root / "migrations"))
     cfg.set_main_option("sqlalchemy.url", get_settings().db_url)
     get_settings().var_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(cfg, "heads")
+    command.upgrade(cfg, "head")
 
 
 def _school(session):

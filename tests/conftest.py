@@ -64,7 +64,7 @@ def migrated(settings):
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", settings.db_url)
-    command.upgrade(cfg, "heads")
+    command.upgrade(cfg, "head")
     return cfg
 
 
