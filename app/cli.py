@@ -1,4 +1,4 @@
-"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, backup."""
+"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, backup, restore, check."""
 
 import argparse
 import json
@@ -17,16 +17,59 @@ def _engine():
     return make_engine(get_settings().db_url)
 
 
-def migrate() -> None:
-    from alembic import command
+def _alembic_config():
     from alembic.config import Config
 
     root = Path(__file__).resolve().parent.parent
     cfg = Config(str(root / "alembic.ini"))
     cfg.set_main_option("script_location", str(root / "migrations"))
     cfg.set_main_option("sqlalchemy.url", get_settings().db_url)
+    return cfg
+
+
+def _heads(cfg) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(cfg).get_heads())
+
+
+def _current(url: str) -> set[str]:
+    """The schema revision, read without taking a write lock (works on a read-only file)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
+    finally:
+        engine.dispose()
+
+
+def migrate() -> int:
+    """Bring the schema to the newest revision. A database that cannot take writes is fine when
+    it is current already (the server starts and answers 503 to writes until it can)."""
+    from alembic import command
+    from sqlalchemy.exc import OperationalError
+
+    from app.db import error_kind
+
+    cfg = _alembic_config()
     get_settings().var_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(cfg, "head")
+    try:
+        command.upgrade(cfg, "head")
+        return 0
+    except OperationalError as error:
+        try:
+            current = _current(get_settings().db_url)
+        except OperationalError:
+            current = set()
+        if current and current == _heads(cfg):
+            print(f"Let op: de database kan nu niet schrijven ({error_kind(error)}); het schema is al bij.",
+                  file=sys.stderr)
+            return 0
+        print(f"Migratie mislukt: de database kan niet schrijven of is niet bereikbaar ({error_kind(error)}).",
+              file=sys.stderr)
+        return 1
 
 
 def _school(session):
@@ -38,8 +81,10 @@ def _school(session):
 def cmd_demo(args) -> int:
     from app.services import demo
 
+    from app.services.operations.secret_key import server_key
+
     settings = get_settings()
-    key = settings.secret()
+    key = server_key(settings, _engine())
     with Session(_engine()) as session:
         if demo.is_empty(session):
             demo.load(session, key)
@@ -62,13 +107,18 @@ def cmd_demo(args) -> int:
 def cmd_serve(args) -> int:
     import uvicorn
 
+    from app import server
+    from app.services.operations.secret_key import server_key
+
     settings = get_settings()
-    migrate()
+    if migrate():
+        return 1
+    server_key(settings, _engine())  # refuses a database in use without its key, before any worker starts
     if args.demo:
         cmd_demo(args)
-    # No access log from uvicorn: it would hold client addresses and raw paths (codes).
+    server.raise_file_limit()
     uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port,
-                access_log=False, proxy_headers=False, workers=args.workers)
+                workers=args.workers, **server.uvicorn_options())
     return 0
 
 
@@ -88,13 +138,14 @@ def cmd_groups(args) -> int:
 
 def cmd_codes(args) -> int:
     from app.services import access, school as school_service
+    from app.services.operations.secret_key import server_key
     from app.web import templates
 
     settings = get_settings()
     with Session(_engine(), expire_on_commit=False) as session:
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
-        _sheet, codes = access.create_codes(session, settings.secret(), group, args.count)
+        _sheet, codes = access.create_codes(session, server_key(settings, _engine()), group, args.count)
         session.commit()
     if args.sheet:
         css = (Path(__file__).parent / "static" / "inspraak-1.css").read_text()
@@ -146,19 +197,37 @@ def cmd_screen(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    settings = get_settings()
-    url = settings.db_url
-    if not url.startswith("sqlite"):
-        print("Gebruik pg_dump voor PostgreSQL.", file=sys.stderr)
-        return 2
-    import sqlite3
+    from app.services.operations import backup
+    from app.services.operations.secret_key import server_key
 
-    src = sqlite3.connect(url.split("///", 1)[1])
-    dst = sqlite3.connect(args.file)
-    with dst:
-        src.backup(dst)
-    print(f"Back-up geschreven naar {args.file}")
+    settings = get_settings()
+    engine = _engine()
+    path = backup.backup(settings, engine, Path(args.file), server_key(settings, engine))
+    print(f"Back-up (database en geheime sleutel) geschreven naar {path}. Bewaar hem veilig: "
+          f"wie hem heeft, heeft de sleutel.")
     return 0
+
+
+def cmd_restore(args) -> int:
+    from app.services.operations import backup
+
+    backup.restore(get_settings(), _engine(), Path(args.file), replace=args.replace)
+    print(f"Database en geheime sleutel teruggezet uit {args.file}. Start de server opnieuw.")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from app.services.operations import integrity
+
+    report = integrity.check(_engine(), _heads(_alembic_config()))
+    for line in report.problems:
+        print(f"FOUT: {line}")
+    for line in report.false_alarms:
+        print(f"vals alarm: {line}")
+    for line in report.notes:
+        print(line)
+    print("Database in orde." if report.ok else "De database heeft problemen: zet een back-up terug.")
+    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--demo", action="store_true", help="load the demo school when the database is empty")
     s.add_argument("--workers", type=int, default=1)
     s.set_defaults(func=cmd_serve)
-    sub.add_parser("migrate", help="run the database migrations").set_defaults(func=lambda a: migrate() or 0)
+    sub.add_parser("migrate", help="run the database migrations").set_defaults(func=lambda a: migrate())
     sub.add_parser("demo", help="load the demo school if the database is empty").set_defaults(func=cmd_demo)
     g = sub.add_parser("groups", help="list or add groups")
     gs = g.add_subparsers(dest="action", required=True)
@@ -192,20 +261,30 @@ def build_parser() -> argparse.ArgumentParser:
     sr = sub.add_parser("screen", help="screen a text as pupil text is screened; prints JSON")
     sr.add_argument("text")
     sr.set_defaults(func=cmd_screen)
-    b = sub.add_parser("backup", help="copy the SQLite database to a file")
+    b = sub.add_parser("backup", help="write the database and its secret key to a new file (mode 0600)")
     b.add_argument("file")
     b.set_defaults(func=cmd_backup)
+    r = sub.add_parser("restore", help="put a backup's database and secret key back (server stopped)")
+    r.add_argument("file")
+    r.add_argument("--replace", action="store_true", help="overwrite a database that already holds a school")
+    r.set_defaults(func=cmd_restore)
+    sub.add_parser("check", help="run the database's integrity check").set_defaults(func=cmd_check)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     from app.services.errors import DomainError
+    from app.services.operations.backup import BackupError
+    from app.services.operations.secret_key import MissingSecretKey
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
+        return 2
+    except (BackupError, MissingSecretKey) as exc:
+        print(exc, file=sys.stderr)
         return 2
 
 

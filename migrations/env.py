@@ -1,6 +1,7 @@
 """Alembic environment: the only way a schema is made, in tests too."""
 
 from alembic import context
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -9,6 +10,10 @@ from app.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+# Several `inspraak migrate` at once (containers starting together) take turns on PostgreSQL:
+# the first migrates, the others then find the schema current. SQLite's BEGIN IMMEDIATE
+# (app.db) serialises them already.
+MIGRATION_LOCK = (0x1A5, 0)
 
 
 def run_migrations_online() -> None:
@@ -31,6 +36,9 @@ def _run(connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                               {"a": MIGRATION_LOCK[0], "b": MIGRATION_LOCK[1]})
         context.run_migrations()
 
 

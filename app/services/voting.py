@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, delete, insert, literal, or_, union_all, updat
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.db import lock_item
 from app.i18n import _
 from app.models import (Group, HasVoted, LiveSession, Poll, PollOption, School, Staff, Statement, VoteAudience,
                         VoteTally)
@@ -38,6 +39,7 @@ def N_(message: str) -> str:
 
 STATEMENT, POLL = "statement", "poll"
 MODELS: dict[str, type[Statement] | type[Poll]] = {STATEMENT: Statement, POLL: Poll}
+KIND_IDS = {STATEMENT: 1, POLL: 2}  # item lock keys
 ANSWERS = ("agree", "disagree", "pass")
 ANSWER_LABELS = {"agree": N_("Eens"), "disagree": N_("Oneens"), "pass": N_("Geen mening")}
 VOTERS = "*"  # the tally row counting participants, whatever they chose
@@ -134,8 +136,10 @@ def close_due(session: Session, school_id: int) -> None:
 
 def _erase(session: Session, kind: str, ids: list[int]) -> None:
     model = MODELS[kind]
-    # The item rows first: on PostgreSQL this waits for votes in flight (they hold a share
-    # lock on the item), and any later vote sees `erased` and is refused.
+    # The item locks first: on PostgreSQL this waits for the votes in flight only (each holds
+    # a shared lock on its item); later votes queue behind, then see `erased` and are refused.
+    for item_id in sorted(ids):
+        lock_item(session, KIND_IDS[kind], item_id, shared=False)
     session.exec(update(model).where(model.id.in_(ids), model.erased == False).values(erased=True))  # noqa: E712
     session.exec(delete(HasVoted).where(HasVoted.item_kind == kind, HasVoted.item_id.in_(ids)))
     session.exec(update(LiveSession).where(LiveSession.item_kind == kind, LiveSession.item_id.in_(ids),
@@ -504,9 +508,9 @@ class ItemView(_ItemFacts):
 
 def _load_item(session: Session, school_id: int, kind: str, item_id: int, lock: bool = False) -> Statement | Poll:
     model = MODELS[kind]
+    if lock:  # shared: votes run side by side, closing waits for those in flight only
+        lock_item(session, KIND_IDS[kind], item_id, shared=True)
     query = select(model).where(model.id == item_id, model.school_id == school_id)
-    if lock:  # shared: votes run side by side, closing (an UPDATE) waits for them
-        query = query.with_for_update(read=True)
     item = session.exec(query).first()
     if item is None or getattr(item, "status", "published") != "published":
         raise _not_found(kind)
