@@ -117,11 +117,12 @@ def check_writable(engine: Engine) -> bool:
     try:
         with engine.connect() as conn:
             if engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, as a vote takes it
-                conn.exec_driver_sql("ROLLBACK")
-            else:
-                if conn.execute(text("SELECT pg_is_in_recovery()")).scalar():
-                    raise DatabaseUnavailable("read-only (standby)")
+                # A real write, rolled back: BEGIN IMMEDIATE alone succeeds on a read-only file.
+                version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+                conn.exec_driver_sql(f"PRAGMA user_version={int(version)}")
+                conn.rollback()
+            elif conn.execute(text("SELECT pg_is_in_recovery()")).scalar():
+                raise DatabaseUnavailable("read-only (standby)")
         return True
     except (sa_exc.SQLAlchemyError, DatabaseUnavailable) as error:
         log.warning("database not writable at start: %s; votes get 503 until it is", error_kind(error))
