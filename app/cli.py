@@ -142,10 +142,12 @@ def cmd_codes(args) -> int:
     from app.web import templates
 
     settings = get_settings()
-    with Session(_engine(), expire_on_commit=False) as session:
+    engine = _engine()
+    key = server_key(settings, engine)  # before the session takes the write lock
+    with Session(engine, expire_on_commit=False) as session:
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
-        _sheet, codes = access.create_codes(session, server_key(settings, _engine()), group, args.count)
+        _sheet, codes = access.create_codes(session, key, group, args.count)
         session.commit()
     if args.sheet:
         css = (Path(__file__).parent / "static" / "inspraak-1.css").read_text()

@@ -83,3 +83,23 @@ def seed(url: str, key: bytes, codes: int = 3) -> dict:
             return {"codes": plain, "statement": item.id, "school": school.id}
     finally:
         engine.dispose()
+
+
+def open_statement(session: Session, staff, text: str = "Er is genoeg tijd om te eten"):
+    item = voting.create_statement(session, staff, voting.ItemForm(
+        text=text, audience=["school"], closes_at=voting.local_input(utcnow() + timedelta(days=3))))
+    session.commit()
+    return item
+
+
+def vote_counts(session: Session, kind: str, item_id: int) -> tuple[int, int, int]:
+    """(voters tally, sum of answer tallies, has-voted rows) for one item."""
+    from sqlmodel import select
+
+    from app.models import HasVoted, VoteTally
+
+    tallies = session.exec(select(VoteTally).where(VoteTally.item_kind == kind, VoteTally.item_id == item_id)).all()
+    voters = sum(t.count for t in tallies if t.answer == voting.VOTERS)
+    answers = sum(t.count for t in tallies if t.answer != voting.VOTERS)
+    rows = len(session.exec(select(HasVoted).where(HasVoted.item_kind == kind, HasVoted.item_id == item_id)).all())
+    return voters, answers, rows
