@@ -183,6 +183,32 @@ async def admitted(engine: Engine) -> AsyncIterator[None]:
         gate.release()
 
 
+def trim_wal(engine: Engine) -> None:
+    """Checkpoint and cut back a write-ahead log grown past WAL_LIMIT. Called right after a
+    commit, still inside the gate, so no other transaction of this process is reading and
+    the checkpoint can finish. On a full disk it may fail (the database file must grow to
+    take the log's pages); the next commit tries again."""
+    try:
+        if os.stat(f"{engine.url.database}-wal").st_size <= WAL_LIMIT:
+            return
+    except OSError:
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except Exception as error:  # noqa: BLE001 (sqlite3.Error or OSError: logged, retried later)
+        log.warning("write-ahead log checkpoint failed: %s", error_kind(error))
+    finally:
+        raw.close()
+
+
+def _commit(session: Session) -> None:
+    session.commit()
+    engine = session.get_bind()
+    if engine.dialect.name == "sqlite":
+        trim_wal(engine)
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Commit when the route returns normally, roll back on any exception."""
     engine = request.app.state.engine
@@ -190,7 +216,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         with Session(engine, expire_on_commit=False) as session:
             try:
                 yield session
-                await run_in_threadpool(session.commit)
+                await run_in_threadpool(_commit, session)
             except BaseException:
                 with contextlib.suppress(sa_exc.SQLAlchemyError):  # the first error is the one to answer
                     await run_in_threadpool(session.rollback)
