@@ -64,15 +64,15 @@ class DeadlineProtocol(H11Protocol):
         super().connection_lost(exc)
 
     def _too_slow(self) -> None:
-        self._deadline = None
+        self._disarm()
         if not self.transport.is_closing():
             self.transport.close()  # the app, if it was reading a body, sees a disconnect
 
     def _make_room(self) -> None:
-        if len(self.connections) <= MAX_CONNECTIONS:
+        open_ = [c for c in self.connections if not c.transport.is_closing()]
+        if len(open_) <= MAX_CONNECTIONS:
             return
-        reading = [c for c in self.connections
-                   if c is not self and getattr(c, "_reading_since", None) is not None]
+        reading = [c for c in open_ if c is not self and getattr(c, "_reading_since", None) is not None]
         if reading:
             min(reading, key=lambda c: c._reading_since)._too_slow()
         else:
