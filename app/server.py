@@ -12,18 +12,24 @@ these limits hold without one.
 
 import os
 import resource
-import time
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 READ_TIMEOUT = float(os.environ.get("INSPRAAK_READ_TIMEOUT", "10"))
 MAX_CONNECTIONS = int(os.environ.get("INSPRAAK_MAX_CONNECTIONS", "2000"))
+BACKLOG = 2048  # connections waiting to be accepted; asyncio accepts up to this many at once
 # Requests handled at once per worker; beyond it uvicorn answers 503 straight away. uvicorn
-# counts open connections here too, so it stays above MAX_CONNECTIONS: a flood of slow
-# connections is met by dropping the slowest, not by refusing everyone.
-LIMIT_CONCURRENCY = int(os.environ.get("INSPRAAK_LIMIT_CONCURRENCY", str(MAX_CONNECTIONS + 100)))
+# counts open connections here too (closing ones included, until they are gone), so it stays
+# well above MAX_CONNECTIONS: a flood of slow connections is met by dropping the slowest, not
+# by refusing everyone.
+LIMIT_CONCURRENCY = int(os.environ.get("INSPRAAK_LIMIT_CONCURRENCY", str(MAX_CONNECTIONS + BACKLOG + 100)))
 KEEP_ALIVE = 5  # seconds an idle connection stays open
 MAX_HEADER_BYTES = 16 * 1024  # h11's largest incomplete request head
+
+
+# Per server (keyed by its set of connections): the connections still reading a request,
+# oldest first, so making room costs O(1) however many there are.
+_READING: dict[int, dict] = {}
 
 
 class DeadlineProtocol(H11Protocol):
@@ -31,19 +37,25 @@ class DeadlineProtocol(H11Protocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
-        self._reading_since: float | None = None
         self._deadline = None
         self._arm()
         self._make_room()
 
+    def _reading(self) -> dict:
+        return _READING.setdefault(id(self.connections), {})
+
     def _arm(self) -> None:
-        self._reading_since = time.monotonic()
+        self._reading()[self] = None
         self._deadline = self.loop.call_later(READ_TIMEOUT, self._too_slow)
 
     def _disarm(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
-        self._deadline, self._reading_since = None, None
+            self._deadline = None
+        reading = self._reading()
+        reading.pop(self, None)
+        if not reading and not self.connections:
+            _READING.pop(id(self.connections), None)
 
     def _waiting_for_request(self) -> bool:
         return self.cycle is None or self.cycle.response_complete
@@ -69,12 +81,11 @@ class DeadlineProtocol(H11Protocol):
             self.transport.close()  # the app, if it was reading a body, sees a disconnect
 
     def _make_room(self) -> None:
-        open_ = [c for c in self.connections if not c.transport.is_closing()]
-        if len(open_) <= MAX_CONNECTIONS:
+        if len(self.connections) <= MAX_CONNECTIONS:
             return
-        reading = [c for c in open_ if c is not self and getattr(c, "_reading_since", None) is not None]
-        if reading:
-            min(reading, key=lambda c: c._reading_since)._too_slow()
+        oldest = next(iter(self._reading()))
+        if oldest is not self:
+            oldest._too_slow()
         else:
             self.transport.close()
 
@@ -95,7 +106,7 @@ def uvicorn_options() -> dict:
         "limit_concurrency": LIMIT_CONCURRENCY,
         "timeout_keep_alive": KEEP_ALIVE,
         "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
-        "backlog": 2048,
+        "backlog": BACKLOG,
         # No access log from uvicorn: it would hold client addresses and raw paths (codes).
         "access_log": False,
         "proxy_headers": False,
