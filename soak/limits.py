@@ -154,7 +154,7 @@ def redis_down(seconds_down: float = 10, pupils: int = 300) -> dict:
     return {"ok": ok, "line": line, "before": before, "down": down, "after": after, "log_lines": log_lines}
 
 
-def slow_clients(connections: int = 10_000, probe_every: float = 0.5) -> dict:
+def slow_clients(connections: int = 18_000, probe_every: float = 0.5) -> dict:
     """Many half-sent requests (a slow-loris flood) while a pupil keeps loading a page."""
     with workdir() as tmp, database("sqlite", tmp) as url:
         school = School(url, tmp, 0, 0)
