@@ -9,8 +9,9 @@ from sqlmodel import func, select
 
 from app.models import AuditEntry, School, Staff
 from app.models.proposals import Proposal, ProposalEvent, ProposalSupport
-from app.services import access, proposals, school as school_service, staff as staff_service
+from app.services import access, moderation, proposals, school as school_service, staff as staff_service
 from app.services.access import Participant
+from app.timeutil import now_hour
 from conftest import STAFF_PASSWORD
 
 # The moves (action, role, extra fields) that bring a new proposal to each state.
@@ -59,9 +60,9 @@ def category_id(session, school, name: str = "Te laat komen") -> int:
 
 def make_proposal(session, school, author: Participant, state: str = "published", title: str = "Meer bankjes",
                   category: str = "Te laat komen", body: str = "Er zijn te weinig bankjes op de speelplaats.") -> Proposal:
-    screened = proposals.moderation.Screened(status="pending", urgent=False, verdict="ok")
-    proposal = proposals._create(session, school.id, author, title, body, category_id(session, school, category),
-                                 screened, proposals.now_hour())
+    screened = moderation.Screened(status="pending", urgent=False, verdict="ok")
+    proposal = proposals.create(session, school.id, author, title, body, category_id(session, school, category),
+                                 screened, now_hour())
     for action, role, fields in PATHS[state]:
         proposals.transition(session, proposal, action, role, **fields)
     session.commit()

@@ -9,6 +9,7 @@ from sqlmodel import select
 from app.models import AuditEntry
 from app.models.proposals import Proposal, ProposalCategory, SchoolHoliday
 from app.services import moderation, proposals
+from app.timeutil import today
 from proposals_factories import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
 
 CRISIS = "Ik wil dood, ik zie het niet meer zitten"
@@ -59,13 +60,13 @@ def test_board_filter_over_htmx_returns_the_list_only(client, session, school, a
 def test_overdue_proposals_are_marked_on_board_and_page(client, session, school, author):
     proposal = make_proposal(session, school, author, "with_management", title="Te laat")
     p = reload(session, proposal.id)
-    p.deadline = proposals.today() - timedelta(days=1)
+    p.deadline = today() - timedelta(days=1)
     session.add(p)
     session.commit()
     assert "te laat beantwoord" in client.get("/voorstellen").text
     page = client.get(f"/voorstellen/{p.id}").text
     assert "te laat beantwoord" in page and "Dat is nog niet gebeurd" in page
-    p.deadline = proposals.today()
+    p.deadline = today()
     session.add(p)
     session.commit()
     assert "te laat beantwoord" not in client.get(f"/voorstellen/{p.id}").text
