@@ -38,6 +38,11 @@ def day(value) -> str:
 templates.env.filters["day"] = day
 
 
+def client_key(request: Request) -> str:
+    # Used only as a short-lived, hashed rate-limit key; never stored or logged.
+    return request.client.host if request.client else "-"  # anonymity-ok
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 

@@ -10,19 +10,14 @@ from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, audit, privacy, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, redirect, render, write_pupil_cookie
+from app.web import PUPIL_COOKIE, client_key, redirect, render, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
-def _client_key(request: Request) -> str:
-    # Used only as a short-lived, hashed rate-limit key; never stored or logged.
-    return request.client.host if request.client else "-"  # anonymity-ok
-
-
 def _redeem(request: Request, session, raw_code: str):
     settings = request.app.state.settings
-    if not request.app.state.limiter.hit("join", _client_key(request), settings.join_rate_limit,
+    if not request.app.state.limiter.hit("join", client_key(request), settings.join_rate_limit,
                                          settings.join_rate_window):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
     participant = access.redeem(session, request.app.state.secret, raw_code)
@@ -62,9 +57,7 @@ def leave():
 
 @router.get("/home", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, pupil: Pupil, school: SchoolDep):
-    from app.routers import home_sections
-
-    sections = [section(session, pupil, school) for section in home_sections()]
+    sections = [section(session, pupil, school) for section in request.app.state.home_sections]
     return render(request, "access/home.html", {"pupil": pupil, "school": school, "sections": sections})
 
 

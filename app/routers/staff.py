@@ -9,10 +9,9 @@ from app.db import DbSession
 from app.deps import Admin, AnyStaff, MaybeStaff, csrf_protect
 from app.i18n import _
 from app.models.staff import ROLES
-from app.routers.access import _client_key
 from app.services import audit, staff as staff_service
 from app.services.errors import DomainError, TooMany
-from app.web import STAFF_COOKIE, redirect, render, safe_next, write_staff_cookie
+from app.web import STAFF_COOKIE, client_key, redirect, render, safe_next, write_staff_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -28,7 +27,7 @@ def login_form(request: Request, staff: MaybeStaff, next: str = "/staff"):
 def login(request: Request, session: DbSession, username: Annotated[str, Form(max_length=60)],
           password: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/staff"):
     settings = request.app.state.settings
-    if not request.app.state.limiter.hit("login", _client_key(request), settings.login_rate_limit, 300):
+    if not request.app.state.limiter.hit("login", client_key(request), settings.login_rate_limit, 300):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten."))
     staff = staff_service.authenticate(session, username, password)
     if staff is None:
@@ -49,9 +48,8 @@ def logout():
 
 @router.get("/staff", response_class=HTMLResponse)
 def dashboard(request: Request, staff: AnyStaff):
-    from app.routers import staff_links
-
-    return render(request, "staff/dashboard.html", {"staff": staff, "links": staff_links(staff.role)})
+    links = request.app.state.staff_links(staff.role)
+    return render(request, "staff/dashboard.html", {"staff": staff, "links": links})
 
 
 @router.get("/admin/staff", response_class=HTMLResponse)

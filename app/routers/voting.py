@@ -43,6 +43,12 @@ def _int_or_none(value: str) -> int | None:
 
 # --- pupils ----------------------------------------------------------------------------
 
+def home_section(session, participant, school) -> dict:
+    """The pupil home: open polls and statements, newest first, answered ones marked."""
+    found = voting.open_for(session, participant, voting.POLL, voting.STATEMENT)
+    return {"template": "voting/_home.html", "polls": found[voting.POLL], "statements": found[voting.STATEMENT]}
+
+
 def _item_page(request: Request, pupil, view, kind: str, status_code: int = 200, **extra):
     page, card = PAGES[kind]
     return render(request, page, {"pupil": pupil, "v": view, "page": True, **extra}, partial=card,

@@ -5,6 +5,7 @@ import io
 
 from sqlmodel import select
 
+from app.demo import moderation as moderation_demo
 from app.models import Comment, School, ScreeningName
 from app.services import moderation
 from moderation_support import (CRISIS, OK, approve, audit_actions, comments, reject, say,
@@ -111,7 +112,7 @@ def test_a_failed_decision_writes_nothing(target, pupil, council, session):
 def test_demo_without_proposals_seeds_only_the_name_list(session, school):
     saved = moderation.COMMENT_TARGETS.pop("proposal", None)
     try:
-        moderation.load_demo(session, school, b"k" * 32)
+        moderation_demo.load(session, school, b"k" * 32)
     finally:
         if saved:
             moderation.COMMENT_TARGETS["proposal"] = saved
@@ -123,7 +124,7 @@ def test_demo_comments_on_the_first_public_proposal(session, school):
     saved = moderation.COMMENT_TARGETS.get("proposal")
     moderation.COMMENT_TARGETS["proposal"] = lambda s, sid, iid: "Demo-voorstel" if iid == 2 else None
     try:
-        moderation.load_demo(session, school, b"k" * 32)
+        moderation_demo.load(session, school, b"k" * 32)
     finally:
         if saved:
             moderation.COMMENT_TARGETS["proposal"] = saved

@@ -207,7 +207,8 @@ def test_changed_since_compares_with_the_last_seen_entry(app, session, school, a
 # --- demo -----------------------------------------------------------------------------------------
 
 def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
-    from app.services import anonymity, demo, school as school_service, staff as staff_service
+    from app.demo import proposals as proposals_demo, school as demo
+    from app.services import anonymity, school as school_service, staff as staff_service
     from app.models import CodeSheet, ParticipationCode
 
     key = app.state.secret
@@ -224,7 +225,7 @@ def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
                                               lookup=anonymity.lookup_value(key, code)))
     for username, role, name in demo.DEMO_STAFF:
         staff_service.create_staff(session, school.id, username, role, demo.DEMO_PASSWORD, name)
-    proposals.load_demo(session, school, key)
+    proposals_demo.load(session, school, key)
     session.commit()
 
     all_ = list(session.exec(select(Proposal)))

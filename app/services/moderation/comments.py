@@ -27,10 +27,25 @@ STATUS_LABELS: dict[str, str] = {
 
 
 # Items pupils can comment on: kind -> (session, school_id, item_id) -> the item's title,
-# or None when it does not exist (or is not public). Registered by the voting and proposal domains.
+# or None when it does not exist (or is not public). Filled by app.domains.wire().
 COMMENT_TARGETS: dict[str, Callable[[Session, int, int], str | None]] = {}
 # Optional: kind -> URL of the item's own page, with "{id}", for a link back from the comments.
 COMMENT_TARGET_URLS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """A kind of item pupils can comment on, as a domain declares it."""
+
+    kind: str
+    title: Callable[[Session, int, int], str | None]
+    url: str = ""  # the item's own page, with "{id}"
+
+
+def register_target(target: CommentTarget) -> None:
+    COMMENT_TARGETS[target.kind] = target.title
+    if target.url:
+        COMMENT_TARGET_URLS[target.kind] = target.url
 
 
 def target_title(session: Session, school_id: int, kind: str, target_id: int) -> str:

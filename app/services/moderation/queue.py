@@ -74,6 +74,7 @@ class ModeratedKind:
     decide: Callable[[Session, Staff, int, str, str, str | None], None]
 
 
+# Every kind in the queue: filled by app.domains.wire(), from what each domain declares.
 KINDS: dict[str, ModeratedKind] = {}
 
 

@@ -10,13 +10,11 @@ A module per concern; callers use the names re-exported here (`proposals.submit(
 - supports     supports and the threshold that sends a proposal to management
 - board        the board, one proposal, figures, the feed, what staff pages show
 - moderated    proposals in the moderation queue and as comment targets
-- demo         proposals' demo content
 
 Supports are keyed by a per-proposal pseudonym and deleted when the proposal leaves the support
 phase, so afterwards nobody can tell who supported it: only the count stays.
 """
 
-from app.services import moderation
 from app.services.proposals.rules import (ACTIONS, BODY_MAX, DECISIONS, DEFAULT_CATEGORIES, PUBLIC_STATES, ROLES,
                                           RULES, STATE_LABELS, STATES, SUPPORT_STATES, TITLE_MAX, N_, actions_for,
                                           event_label, refusal, staff_role, targets)
@@ -31,7 +29,6 @@ from app.services.proposals.board import (Figures, Item, admin_view, board, boar
                                           council_view, figures, followable, management_view, mine,
                                           open_for_support, outcomes, timeline, to_answer, visible)
 from app.services.proposals.moderated import comment_target, decide, pending
-from app.services.proposals.demo import load_demo
 
 __all__ = [
     "ACTIONS", "BODY_MAX", "DECISIONS", "DEFAULT_CATEGORIES", "PUBLIC_STATES", "ROLES", "RULES", "STATE_LABELS",
@@ -42,9 +39,5 @@ __all__ = [
     "transition", "withdraw", "apply_threshold", "has_supported", "save_settings", "support", "unsupport",
     "Figures", "Item", "admin_view", "board", "board_view", "by_state", "changed_since", "council_view",
     "figures", "followable", "management_view", "mine", "open_for_support", "outcomes", "timeline", "to_answer",
-    "visible", "comment_target", "decide", "pending", "load_demo",
+    "visible", "comment_target", "decide", "pending",
 ]
-
-moderation.register(moderation.ModeratedKind("proposal", N_("Voorstel"), pending=pending, decide=decide))
-moderation.COMMENT_TARGETS["proposal"] = comment_target
-moderation.COMMENT_TARGET_URLS["proposal"] = "/voorstellen/{id}"

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from app.demo.school import DEMO_GROUP, demo_codes
 from app.models import School, Staff
 from app.models.proposals import Proposal, SchoolHoliday
-from app.services import moderation
+from app.services import anonymity, moderation, school as school_service
 from app.services.access import Participant
 from app.services.proposals.lifecycle import create, staff_role, transition
 from app.services.proposals.school_days import is_school_day, school_year_start
@@ -31,20 +32,18 @@ def _demo_holidays(session: Session, school_id: int, on: date) -> None:
 
 def _demo_participants(session: Session, school: School, server_key: bytes) -> list[Participant]:
     """Demo pupils of 3A..5A; the first five codes of 3A are left free for a person trying the demo."""
-    from app.services import anonymity, demo, school as school_service
-
     people = []
     for group_name in ("3A", "3B", "4A", "4B", "5A"):
         group = school_service.find_group(session, school.id, group_name)
-        codes = demo.demo_codes(server_key, group=group_name)
-        for code in codes[5:] if group_name == demo.DEMO_GROUP else codes:
+        codes = demo_codes(server_key, group=group_name)
+        for code in codes[5:] if group_name == DEMO_GROUP else codes:
             # code_id is only used to rebuild a participant from a cookie; these never have one.
             people.append(Participant(secret=anonymity.participant_secret(server_key, code), code_id=0,
                                       group_id=group.id, school_id=school.id))
     return people
 
 
-def load_demo(session: Session, school: School, server_key: bytes) -> None:
+def load(session: Session, school: School, server_key: bytes) -> None:
     """The late-arrival proposal with its whole journey, and a proposal in every other state."""
     now = utcnow()
     _demo_holidays(session, school.id, now.date())

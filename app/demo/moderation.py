@@ -5,6 +5,7 @@ import secrets
 
 from sqlmodel import Session
 
+from app.demo.school import demo_codes
 from app.models import Comment, School, ScreeningName
 from app.services import anonymity
 from app.services.moderation.comments import COMMENT_TARGETS
@@ -19,7 +20,7 @@ DEMO_COMMENTS = (
 )
 
 
-def load_demo(session: Session, school: School, server_key: bytes) -> None:
+def load(session: Session, school: School, server_key: bytes) -> None:
     """Demo: a few staff surnames in the name list; comments on the first public proposal."""
     for name in DEMO_NAMES:
         session.add(ScreeningName(school_id=school.id, name=name))
@@ -28,8 +29,6 @@ def load_demo(session: Session, school: School, server_key: bytes) -> None:
     target = next((i for i in range(1, 50) if lookup and lookup(session, school.id, i)), None)
     if target is None:
         return
-    from app.services.demo import demo_codes  # only here: demo imports every domain's loader
-
     # Written by demo pupils whose slips are not among the five printed at start-up.
     for n, (status, verdict, body) in enumerate(DEMO_COMMENTS):
         secret = anonymity.participant_secret(server_key, demo_codes(server_key)[-1 - n])
