@@ -47,6 +47,19 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def refused(request: Request, session, exc, page, **context) -> HTMLResponse:
+    """The one answer to a form the service refused (a DomainError): nothing of it is kept, and
+    `page(status_code=..., error=..., **context)` shows the form again with the message and
+    what was typed. HTMX gets 200, as it swaps no 4xx answer into the page. A text refused for
+    the posting budget still shows the help lines when it sounded like distress, but never the
+    "thank you" of a text that was stored."""
+    session.rollback()
+    held = getattr(exc, "screened", None)
+    if held is not None and held.needs_help:
+        context["screened"] = held
+    return page(status_code=200 if is_htmx(request) else exc.status_code, error=exc.message, **context)
+
+
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
            partial: str | None = None) -> HTMLResponse:
     """A full page, or only `partial` when HTMX asked for it: one route serves both."""

@@ -1,5 +1,6 @@
 """Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,7 +11,7 @@ from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, audit, privacy, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, client_key, redirect, render, write_pupil_cookie
+from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -26,6 +27,10 @@ def _redeem(request: Request, session, raw_code: str):
     return response
 
 
+def _start_page(request: Request, status_code: int = 200, **extra):
+    return render(request, "access/start.html", extra, status_code=status_code)
+
+
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request, pupil: MaybePupil, school: SchoolDep):
     return render(request, "access/start.html", {"school": school, "pupil": pupil})
@@ -36,8 +41,7 @@ def join(request: Request, session: DbSession, code: Annotated[str, Form(max_len
     try:
         return _redeem(request, session, code)
     except DomainError as exc:
-        return render(request, "access/start.html", {"error": exc.message, "code": code},
-                      status_code=exc.status_code)
+        return refused(request, session, exc, partial(_start_page, request), code=code)
 
 
 @router.get("/c/{code}")
@@ -45,7 +49,7 @@ def qr_target(request: Request, session: DbSession, code: str):
     try:
         return _redeem(request, session, code[:64])
     except DomainError as exc:
-        return render(request, "access/start.html", {"error": exc.message}, status_code=exc.status_code)
+        return refused(request, session, exc, partial(_start_page, request))
 
 
 @router.post("/leave")

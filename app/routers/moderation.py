@@ -5,6 +5,7 @@ HTMX does not swap 4xx answers into the page, so when an HTMX form fails we answ
 the partial showing the message; a plain form post gets the page with the 4xx status.
 """
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -17,16 +18,12 @@ from app.i18n import _
 from app.models import School
 from app.services import moderation
 from app.services.errors import DomainError
-from app.web import is_htmx, redirect, render
+from app.web import is_htmx, redirect, refused, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)])
 
 TEXT_FORM = Form(max_length=20_000)  # the services give the real, readable length limits
-
-
-def _status(request: Request, exc: DomainError) -> int:
-    return 200 if is_htmx(request) else exc.status_code
 
 
 def _labels(table: dict[str, str]) -> dict[str, str]:
@@ -59,10 +56,8 @@ def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, 
         _comment, screened = moderation.post_comment(session, request.app.state.limiter, pupil, kind, target_id,
                                                      body, parent_id)
     except DomainError as exc:
-        session.rollback()
-        held = getattr(exc, "screened", None)
-        return _comments(request, session, pupil, None, kind, target_id, _status(request, exc), error=exc.message,
-                         body=body, reply_to=parent_id, screened=held if held and held.needs_help else None)
+        return refused(request, session, exc, partial(_comments, request, session, pupil, None, kind, target_id),
+                       body=body, reply_to=parent_id)
     return _comments(request, session, pupil, None, kind, target_id, screened=screened)
 
 
@@ -72,10 +67,10 @@ def flag_comment(request: Request, session: DbSession, pupil: Pupil, comment_id:
     try:
         comment = moderation.flag_comment(session, pupil, comment_id, reason)
     except DomainError as exc:
-        session.rollback()
+        session.rollback()  # before reading the comment again
         comment = moderation.get_comment(session, pupil.school_id, comment_id)
-        return _comments(request, session, pupil, None, comment.target_kind, comment.target_id,
-                         _status(request, exc), error=exc.message)
+        return refused(request, session, exc, partial(_comments, request, session, pupil, None, comment.target_kind,
+                                                      comment.target_id))
     return _comments(request, session, pupil, None, comment.target_kind, comment.target_id,
                      notice=_("Bedankt voor je melding. De leerlingenraad kijkt ernaar."))
 
@@ -113,9 +108,9 @@ def decide(request: Request, session: DbSession, staff: Council, kind: str, item
     try:
         item = moderation.decide(session, staff, kind, item_id, decision, reason, text)
     except DomainError as exc:
-        session.rollback()
         if not is_htmx(request):
-            return _queue_page(request, session, staff, exc.status_code, error=exc.message)
+            return refused(request, session, exc, partial(_queue_page, request, session, staff))
+        session.rollback()
         try:  # show the message in the item itself, or in its place when it was decided meanwhile
             item = moderation.queue_item(session, staff.school_id, kind, item_id)
         except DomainError:
@@ -148,8 +143,7 @@ def save_settings(request: Request, session: DbSession, staff: Admin, mode: Anno
     try:
         moderation.update_settings(session, staff, mode, threshold)
     except DomainError as exc:
-        session.rollback()
-        return _settings_page(request, session, staff, exc.status_code, error=exc.message)
+        return refused(request, session, exc, partial(_settings_page, request, session, staff))
     return redirect("/admin/moderatie?bewaard=1")
 
 
@@ -158,8 +152,7 @@ def save_names(request: Request, session: DbSession, staff: Admin, names: Annota
     try:
         moderation.set_school_names(session, staff, names)
     except DomainError as exc:
-        session.rollback()
-        return _settings_page(request, session, staff, exc.status_code, error=exc.message, names_text=names)
+        return refused(request, session, exc, partial(_settings_page, request, session, staff), names_text=names)
     return redirect("/admin/moderatie?bewaard=1")
 
 

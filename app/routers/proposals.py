@@ -7,6 +7,7 @@ stored on the server; the own-proposal ids are always checked against the author
 """
 
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -21,7 +22,7 @@ from app.i18n import _
 from app.services import moderation, proposals
 from app.services.access import Participant
 from app.services.errors import DomainError
-from app.web import PUPIL_MAX_AGE, is_htmx, redirect, render, set_cookie, templates
+from app.web import PUPIL_MAX_AGE, is_htmx, redirect, refused, render, set_cookie, templates
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["proposals"])
@@ -141,9 +142,8 @@ def submit(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil
         proposal, screened = proposals.submit(session, request.app.state.limiter, school, pupil, title, body,
                                               _int_or_none(category))
     except DomainError as exc:
-        session.rollback()
-        return _new_form(request, session, school, pupil, exc.status_code, error=exc.message, title=title,
-                         body=body, category=_int_or_none(category), screened=getattr(exc, "screened", None))
+        return refused(request, session, exc, partial(_new_form, request, session, school, pupil), title=title,
+                       body=body, category=_int_or_none(category))
     response = render(request, "proposals/submitted.html", {"pupil": pupil, "proposal": proposal,
                                                             "screened": screened})
     write_mine(request, response, [*read_mine(request), proposal.id])
@@ -261,11 +261,10 @@ def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: Sc
                              decision=form.decision or None, outcome=form.outcome or None,
                              review_date=_date_or_none(form.review_date), reason=form.reason or None)
     except DomainError as exc:
-        session.rollback()
         if exc.status_code == 403 or staff.role not in ("council", "management"):
             raise
-        return page(request, session, staff, school, exc.status_code, error=exc.message, failed=proposal_id,
-                    form=form)
+        return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
+                       form=form)
     back = "/management/proposals" if staff.role == "management" else "/council/proposals"
     return redirect(f"{back}#p{proposal_id}")
 
@@ -284,8 +283,7 @@ def _admin_act(request: Request, session, staff, school, act):
     try:
         act()
     except DomainError as exc:
-        session.rollback()
-        return _admin_page(request, session, staff, school, exc.status_code, error=exc.message)
+        return refused(request, session, exc, partial(_admin_page, request, session, staff, school))
     return redirect("/admin/proposals")
 
 

@@ -1,5 +1,6 @@
 """Staff login and logout, the staff start page, staff accounts and the audit log."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,7 +12,7 @@ from app.i18n import _
 from app.models.staff import ROLES
 from app.services import audit, staff as staff_service
 from app.services.errors import DomainError, TooMany
-from app.web import STAFF_COOKIE, client_key, redirect, render, safe_next, write_staff_cookie
+from app.web import STAFF_COOKIE, client_key, redirect, refused, render, safe_next, write_staff_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -52,10 +53,15 @@ def dashboard(request: Request, staff: AnyStaff):
     return render(request, "staff/dashboard.html", {"staff": staff, "links": links})
 
 
+def _accounts_page(request: Request, session, staff, status_code: int = 200, **extra):
+    return render(request, "staff/accounts.html", {
+        "staff": staff, "accounts": staff_service.list_staff(session, staff.school_id), "roles": ROLES, **extra},
+        status_code=status_code)
+
+
 @router.get("/admin/staff", response_class=HTMLResponse)
 def accounts(request: Request, session: DbSession, staff: Admin):
-    return render(request, "staff/accounts.html", {
-        "staff": staff, "accounts": staff_service.list_staff(session, staff.school_id), "roles": ROLES})
+    return _accounts_page(request, session, staff)
 
 
 @router.post("/admin/staff")
@@ -66,10 +72,7 @@ def create_account(request: Request, session: DbSession, staff: Admin,
     try:
         staff_service.create_staff(session, staff.school_id, username, role, password, display_name, by=staff)
     except DomainError as exc:
-        session.rollback()
-        return render(request, "staff/accounts.html", {
-            "staff": staff, "accounts": staff_service.list_staff(session, staff.school_id), "roles": ROLES,
-            "error": exc.message}, status_code=exc.status_code)
+        return refused(request, session, exc, partial(_accounts_page, request, session, staff))
     return redirect("/admin/staff")
 
 

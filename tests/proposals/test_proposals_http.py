@@ -154,6 +154,23 @@ def test_posting_budget(pupil, session, school):
     assert len(stored(session)) == moderation.POST_LIMIT
 
 
+def test_over_the_budget_no_thanks_for_a_proposal_never_stored(pupil, session, school):
+    for i in range(moderation.POST_LIMIT):
+        submit(pupil, session, school, title=f"Voorstel nummer {i}")
+    refused = submit(pupil, session, school, title="Eén te veel")
+    assert "Je hebt veel na elkaar geschreven" in refused.text
+    assert "Bedankt!" not in refused.text and "leest je tekst eerst na" not in refused.text
+    assert "Eén te veel" not in [p.title for p in stored(session)]
+
+
+def test_over_the_budget_a_text_in_distress_still_shows_the_help_lines(pupil, session, school):
+    for i in range(moderation.POST_LIMIT):
+        submit(pupil, session, school, title=f"Voorstel nummer {i}")
+    refused = submit(pupil, session, school, title="Het gaat niet", body=CRISIS)
+    assert refused.status_code == 429 and "Wacht tien minuten" in refused.text
+    assert "Awel" in refused.text and "Bedankt!" not in refused.text
+
+
 # --- the author's own moves -----------------------------------------------------------------------
 
 def test_author_sees_why_it_was_rejected(pupil, council, session, school):
