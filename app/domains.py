@@ -18,7 +18,7 @@ from app.routers import (access, help, moderation as moderation_router, proposal
                          staff, system, voting as voting_router)
 from app.services import moderation, proposals, voting
 from app.services.moderation import CommentTarget, ModeratedKind
-from app.textutil import N_
+from app.services.shared import N_
 
 Links = Mapping[str, tuple[tuple[str, str], ...]]  # role -> (url, Dutch label to translate)
 

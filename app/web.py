@@ -82,7 +82,8 @@ def safe_next(url: str | None, default: str = "/") -> str:
     return url
 
 
-def _signer(request: Request, salt: str, timed: bool = False):
+def signer(request: Request, salt: str, timed: bool = False):
+    """Signs what a cookie holds with the server secret; each cookie has its own salt."""
     key = request.app.state.secret
     return URLSafeTimedSerializer(key, salt=salt) if timed else URLSafeSerializer(key, salt=salt)
 
@@ -93,7 +94,7 @@ def set_cookie(request: Request, response, name: str, value: str, max_age: int) 
 
 
 def write_pupil_cookie(request: Request, response, secret: bytes, code_id: int) -> None:
-    token = _signer(request, "pupil").dumps({"s": secret.hex(), "c": code_id})
+    token = signer(request, "pupil").dumps({"s": secret.hex(), "c": code_id})
     set_cookie(request, response, PUPIL_COOKIE, token, PUPIL_MAX_AGE)
 
 
@@ -102,14 +103,14 @@ def read_pupil_cookie(request: Request) -> tuple[bytes, int] | None:
     if not raw:
         return None
     try:
-        data = _signer(request, "pupil").loads(raw)
+        data = signer(request, "pupil").loads(raw)
         return bytes.fromhex(data["s"]), int(data["c"])
     except (BadSignature, KeyError, ValueError, TypeError):
         return None
 
 
 def write_staff_cookie(request: Request, response, staff_id: int, epoch: int) -> None:
-    token = _signer(request, "staff", timed=True).dumps({"id": staff_id, "e": epoch})
+    token = signer(request, "staff", timed=True).dumps({"id": staff_id, "e": epoch})
     set_cookie(request, response, STAFF_COOKIE, token, STAFF_MAX_AGE)
 
 
@@ -118,7 +119,7 @@ def read_staff_cookie(request: Request) -> tuple[int, int] | None:
     if not raw:
         return None
     try:
-        data = _signer(request, "staff", timed=True).loads(raw, max_age=STAFF_MAX_AGE)
+        data = signer(request, "staff", timed=True).loads(raw, max_age=STAFF_MAX_AGE)
         return int(data["id"]), int(data["e"])
     except (BadSignature, KeyError, ValueError, TypeError):
         return None

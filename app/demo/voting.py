@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 from app.demo.school import demo_codes
 from app.models import School, Staff
 from app.services import access, ratelimit
-from app.services.voting.common import POLL, WHOLE_SCHOOL, local_input, poll_options
+from app.services.shared import local_input
+from app.services.voting.common import POLL, WHOLE_SCHOOL, poll_options
 from app.services.voting.items import ItemForm, close_now, create_poll, create_statement
 from app.services.voting.pupil_statements import submit_statement
 from app.services.voting.votes import vote_poll, vote_statement

@@ -10,12 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
 
 from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.models import School
+from app.schemas import moderation as schemas
 from app.services import moderation
 from app.services.errors import DomainError
 from app.web import is_htmx, redirect, refused, render
@@ -158,32 +158,8 @@ def save_names(request: Request, session: DbSession, staff: Admin, names: Annota
 
 # --- JSON API ----------------------------------------------------------------------
 
-def _comment_json(view: moderation.CommentView) -> dict:
-    c = view.comment
-    data = {"id": c.id, "body": c.body, "day": c.created_at.date().isoformat(), "edited": c.edited,
-            "mine": view.mine, "replies": [_comment_json(r) for r in view.replies]}
-    if view.mine:  # the state of a comment is the author's business only
-        data |= {"status": c.status, "reason": c.reject_reason or None}
-    return data
-
-
-class CommentIn(BaseModel):
-    body: str = Field(max_length=20_000)
-    parent_id: int | None = None
-
-
-class FlagIn(BaseModel):
-    reason: str = Field(max_length=40)
-
-
-class DecisionIn(BaseModel):
-    decision: str = Field(max_length=20)
-    reason: str = Field(default="", max_length=40)
-    text: str | None = Field(default=None, max_length=20_000)
-
-
 @api.post("/comments/{comment_id}/flags")
-def api_flag(session: DbSession, pupil: Pupil, comment_id: int, data: FlagIn):
+def api_flag(session: DbSession, pupil: Pupil, comment_id: int, data: schemas.FlagIn):
     comment = moderation.flag_comment(session, pupil, comment_id, data.reason)
     return {"flagged": True, "hidden": comment.status == "hidden"}
 
@@ -191,12 +167,12 @@ def api_flag(session: DbSession, pupil: Pupil, comment_id: int, data: FlagIn):
 @api.get("/comments/{kind}/{target_id}")
 def api_comments(session: DbSession, pupil: Pupil, kind: str, target_id: int):
     thread = moderation.thread(session, pupil.school_id, kind, target_id, pupil)
-    return {"title": thread.title, "comments": [_comment_json(v) for v in thread.comments],
-            "other_own": [_comment_json(v) for v in thread.orphans]}
+    return {"title": thread.title, "comments": [schemas.comment_out(v) for v in thread.comments],
+            "other_own": [schemas.comment_out(v) for v in thread.orphans]}
 
 
 @api.post("/comments/{kind}/{target_id}", status_code=201)
-def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, target_id: int, data: CommentIn):
+def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, target_id: int, data: schemas.CommentIn):
     comment, screened = moderation.post_comment(session, request.app.state.limiter, pupil, kind, target_id,
                                                 data.body, data.parent_id)
     return {"id": comment.id, "status": comment.status, "needs_help": screened.needs_help,
@@ -212,6 +188,6 @@ def api_queue(session: DbSession, staff: Council):
 
 
 @api.post("/moderation/{kind}/{item_id}")
-def api_decide(session: DbSession, staff: Council, kind: str, item_id: int, data: DecisionIn):
+def api_decide(session: DbSession, staff: Council, kind: str, item_id: int, data: schemas.DecisionIn):
     moderation.decide(session, staff, kind, item_id, data.decision, data.reason, data.text)
     return JSONResponse({"kind": kind, "id": item_id, "decision": data.decision})

@@ -15,8 +15,9 @@ from app.db import DbSession
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.schemas import voting as schemas
-from app.services import access, moderation, voting
+from app.services import access, moderation, shared, voting
 from app.services.errors import DomainError, NotFound
+from app.services.shared import int_or_none
 from app.web import redirect, refused, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -32,13 +33,6 @@ def _kind(path_kind: str) -> str:
     if path_kind not in PATH_KINDS:
         raise NotFound(_("Deze pagina bestaat niet."))
     return PATH_KINDS[path_kind]
-
-
-def _int_or_none(value: str) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    return int(value) if value.lstrip("-").isdigit() else 0  # 0: the service says what is allowed
 
 
 # --- pupils ----------------------------------------------------------------------------
@@ -113,9 +107,9 @@ def poll_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pu
 def vote_poll(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
               option_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
               value: Annotated[str, Form(max_length=20)] = ""):
-    chosen = [_int_or_none(o) for o in option_ids[:50] if o.strip()]
+    chosen = [int_or_none(o) for o in option_ids[:50] if o.strip()]
     return _voted(request, session, pupil, school, voting.POLL, poll_id,
-                  lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, _int_or_none(value)))
+                  lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, int_or_none(value)))
 
 
 def _live_join_page(request: Request, status_code: int = 200, **extra):
@@ -192,7 +186,7 @@ def council_item(request: Request, session: DbSession, school: SchoolDep, staff:
                  item_id: int):
     view = voting.staff_item(session, school, _kind(path_kind), item_id)
     return render(request, "voting/council_item.html", {"staff": staff, "v": view, "path_kind": path_kind,
-                                                         "local": voting.local_text})
+                                                         "local": shared.local_text})
 
 
 @router.get("/council/voting/{path_kind}/{item_id:int}/results.csv")

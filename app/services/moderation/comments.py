@@ -1,7 +1,6 @@
 """Comments and replies on the items other domains declare as comment targets: writing one,
 the thread a reader may see, and comments in the moderation queue."""
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -11,10 +10,11 @@ from sqlmodel import Session, select
 from app.i18n import _
 from app.models import Comment, ContentFlag, School, Staff
 from app.models.moderation import COMMENT_MAX
+from app.services import shared
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.moderation.intake import PostingLimit, Screened, allow_post, clean_text, screen_new_text
 from app.services.moderation.queue import QueueItem, reason_label
-from app.textutil import N_
+from app.services.shared import N_
 
 
 # What the author of a comment reads about its state.
@@ -60,7 +60,7 @@ def target_title(session: Session, school_id: int, kind: str, target_id: int) ->
 
 def is_author(participant, comment: Comment) -> bool:
     """Only the holder of the participant secret can recompute the author tag."""
-    return participant is not None and participant.pseudonym("comment-author", comment.author_nonce) == comment.author_tag
+    return shared.is_author(participant, "comment-author", comment.author_nonce, comment.author_tag)
 
 
 @dataclass
@@ -145,10 +145,10 @@ def post_comment(session: Session, limiter, participant, kind: str, target_id: i
     screened = screen_new_text(session, school, body)
     if not allow_post(limiter, participant):
         raise PostingLimit(screened)
-    nonce = secrets.token_hex(16)
+    nonce, tag = shared.new_author_tag(participant, "comment-author")
     comment = Comment(school_id=school.id, target_kind=kind, target_id=target_id, parent_id=parent_id, body=body,
                       status=screened.status, urgent=screened.urgent, verdict=screened.verdict,
-                      author_nonce=nonce, author_tag=participant.pseudonym("comment-author", nonce))
+                      author_nonce=nonce, author_tag=tag)
     session.add(comment)
     session.flush()
     return comment, screened

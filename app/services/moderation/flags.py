@@ -9,7 +9,7 @@ from app.i18n import _
 from app.models import Comment, ContentFlag, School
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.moderation.comments import get_comment, is_author
-from app.textutil import N_
+from app.services.shared import N_
 
 
 FLAG_REASONS: dict[str, str] = {

@@ -9,7 +9,7 @@ from app.i18n import _
 from app.models import School, ScreeningName
 from app.services import screening
 from app.services.errors import TooMany
-from app.textutil import N_
+from app.services.shared import N_
 
 
 URGENT_VERDICTS = ("crisis", "abuse")

@@ -16,7 +16,7 @@ from app.models import Staff
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.moderation.intake import clean_text
-from app.textutil import N_
+from app.services.shared import N_
 
 
 # Why a text was not published: stored key -> label the author and the council read.

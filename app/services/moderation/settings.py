@@ -9,6 +9,7 @@ from app.models import Comment, School, ScreeningName, Staff
 from app.services import audit
 from app.services.errors import DomainError
 from app.services.moderation.intake import school_names
+from app.services.shared import one_line
 
 
 MODES = ("pre", "post")
@@ -36,7 +37,7 @@ def set_school_names(session: Session, staff: Staff, text: str) -> list[str]:
     """Replace the name list with one name per line. The audit log keeps only the count."""
     names: dict[str, str] = {}
     for line in (text or "").splitlines():
-        name = " ".join(line.split())
+        name = one_line(line)
         if not name:
             continue
         if len(name) < 2 or len(name) > 80:

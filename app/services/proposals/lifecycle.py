@@ -6,8 +6,6 @@ store `author_tag = pseudonym(participant, "proposal-author", nonce)`; only the 
 make that tag again.
 """
 
-import hmac
-import secrets
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -17,7 +15,7 @@ from sqlmodel import Session
 from app.i18n import _
 from app.models import School, Staff
 from app.models.proposals import Proposal, ProposalEvent, ProposalSupport
-from app.services import audit, moderation
+from app.services import audit, moderation, shared
 from app.services.access import Participant
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.proposals.rules import (ACTIONS, ACTOR_OF_ROLE, BODY_MAX, DECISIONS, PUBLIC_STATES,
@@ -106,7 +104,7 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
 
 def _apply_edit(proposal: Proposal, title: str | None, body: str | None) -> None:
     """A moderator's edit (to take out a name, say), held to the same limits as the pupil's text."""
-    title = proposal.title if title is None else " ".join(title.split())
+    title = proposal.title if title is None else shared.one_line(title)
     body = proposal.body if body is None else body.strip()
     if not 3 <= len(title) <= TITLE_MAX:
         raise DomainError(_("De titel heeft 3 tot {max} tekens.").format(max=TITLE_MAX))
@@ -144,7 +142,7 @@ def staff_move(session: Session, staff: Staff, proposal_id: int, action: str, *,
 def is_author(participant: Participant | None, proposal: Proposal) -> bool:
     if participant is None or participant.school_id != proposal.school_id:
         return False
-    return hmac.compare_digest(participant.pseudonym("proposal-author", proposal.author_nonce), proposal.author_tag)
+    return shared.is_author(participant, "proposal-author", proposal.author_nonce, proposal.author_tag)
 
 
 def pupil_role(participant: Participant, proposal: Proposal) -> str:
@@ -163,7 +161,7 @@ def submit(session: Session, limiter, school: School, participant: Participant, 
            category_id: int | None) -> tuple[Proposal, moderation.Screened]:
     """A pupil's new proposal, counted against the shared posting budget. It always waits for the
     council first (pre-moderated), whatever the school's mode for other texts."""
-    title, body = " ".join((title or "").split()), (body or "").strip()
+    title, body = shared.one_line(title), (body or "").strip()
     if not 3 <= len(title) <= TITLE_MAX:
         raise DomainError(_("Geef je voorstel een titel van 3 tot {max} tekens.").format(max=TITLE_MAX))
     if not 10 <= len(body) <= BODY_MAX:
@@ -180,10 +178,10 @@ def submit(session: Session, limiter, school: School, participant: Participant, 
 
 def create(session: Session, school_id: int, participant: Participant, title: str, body: str, category_id: int,
             screened: moderation.Screened, when: datetime) -> Proposal:
-    nonce = secrets.token_hex(16)
+    nonce, tag = shared.new_author_tag(participant, "proposal-author")
     proposal = Proposal(school_id=school_id, category_id=category_id, title=title, body=body, state="submitted",
                         urgent=screened.urgent, verdict=screened.verdict, author_nonce=nonce,
-                        author_tag=participant.pseudonym("proposal-author", nonce), created_at=when, changed_at=when)
+                        author_tag=tag, created_at=when, changed_at=when)
     session.add(proposal)
     session.flush()
     session.add(ProposalEvent(school_id=school_id, proposal_id=proposal.id, actor="pupil", action="submit",

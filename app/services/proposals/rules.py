@@ -6,11 +6,7 @@ from dataclasses import dataclass
 from app.i18n import _
 from app.models import Staff
 from app.models.proposals import ProposalEvent
-
-
-def N_(message: str) -> str:
-    """Mark for translation; translated when shown."""
-    return message
+from app.services.shared import N_
 
 
 TITLE_MAX, BODY_MAX, TEXT_MAX = 120, 2000, 2000

@@ -13,6 +13,7 @@ from app.models import CodeSheet, ParticipationCode, School, Staff
 from app.models.proposals import ProposalCategory, SchoolHoliday
 from app.services import audit
 from app.services.errors import Conflict, DomainError, NotFound
+from app.services.shared import one_line
 from app.services.proposals.rules import CATEGORY_MAX, DEFAULT_CATEGORIES, HOLIDAY_LABEL_MAX
 
 
@@ -33,7 +34,7 @@ def categories(session: Session, school_id: int) -> list[ProposalCategory]:
 
 
 def _category_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = one_line(name)
     if not 1 <= len(name) <= CATEGORY_MAX:
         raise DomainError(_("Geef de categorie een naam van 1 tot {max} tekens.").format(max=CATEGORY_MAX))
     return name
@@ -90,7 +91,7 @@ def add_holiday(session: Session, staff: Staff, first_day: date | None, last_day
         raise DomainError(_("De laatste dag mag niet vóór de eerste dag liggen."))
     if (last_day - first_day).days > 120:
         raise DomainError(_("Een vakantie duurt hoogstens 120 dagen. Voeg langere periodes in delen toe."))
-    label = " ".join((label or "").split())
+    label = one_line(label)
     if len(label) > HOLIDAY_LABEL_MAX:
         raise DomainError(_("De naam is te lang (hoogstens {max} tekens).").format(max=HOLIDAY_LABEL_MAX))
     holiday = SchoolHoliday(school_id=staff.school_id, first_day=first_day, last_day=last_day, label=label)
