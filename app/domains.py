@@ -42,8 +42,8 @@ DOMAINS: tuple[Domain, ...] = (
                                   ("/admin/staff", N_("Personeelsaccounts")), ("/admin/help", N_("Hulplijnen")),
                                   ("/admin/audit", N_("Logboek")))}),
     Domain("moderation", (moderation_router.router, moderation_router.api),
-           staff_links={"admin": (("/admin/moderatie", N_("Moderatie-instellingen")),),
-                        "council": (("/moderatie", N_("Moderatie")),)},
+           staff_links={"admin": (("/admin/moderation", N_("Moderatie-instellingen")),),
+                        "council": (("/council/moderation", N_("Moderatie")),)},
            moderated=(ModeratedKind("comment", N_("Reactie"), moderation.pending_comments,
                                     moderation.decide_comment),),
            demo=moderation_demo.load, demo_after=("proposals", "voting")),  # it comments on their items

@@ -22,7 +22,7 @@ def _redeem(request: Request, session, raw_code: str):
                                          settings.join_rate_window):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
     participant = access.redeem(session, request.app.state.secret, raw_code)
-    response = redirect("/home")
+    response = redirect("/overzicht")
     write_pupil_cookie(request, response, participant.secret, participant.code_id)
     return response
 
@@ -36,7 +36,7 @@ def start(request: Request, pupil: MaybePupil, school: SchoolDep):
     return render(request, "access/start.html", {"school": school, "pupil": pupil})
 
 
-@router.post("/join")
+@router.post("/aanmelden")
 def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = ""):
     try:
         return _redeem(request, session, code)
@@ -52,14 +52,14 @@ def qr_target(request: Request, session: DbSession, code: str):
         return refused(request, session, exc, partial(_start_page, request))
 
 
-@router.post("/leave")
+@router.post("/afmelden")
 def leave():
     response = redirect("/")
     response.delete_cookie(PUPIL_COOKIE, path="/")
     return response
 
 
-@router.get("/home", response_class=HTMLResponse)
+@router.get("/overzicht", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, pupil: Pupil, school: SchoolDep):
     sections = [section(session, pupil, school) for section in request.app.state.home_sections]
     return render(request, "access/home.html", {"pupil": pupil, "school": school, "sections": sections})

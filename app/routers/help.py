@@ -15,7 +15,7 @@ from app.web import redirect, render
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
-@router.get("/help", response_class=HTMLResponse)
+@router.get("/hulp", response_class=HTMLResponse)
 def help_page(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil):
     resources = help_service.list_resources(session, school.id)
     return render(request, "help/help.html", {

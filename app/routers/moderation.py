@@ -43,13 +43,13 @@ def _comments(request: Request, session, pupil, staff, kind: str, target_id: int
         status_code=status_code, partial="moderation/_comments.html")
 
 
-@router.get("/reacties/{kind}/{target_id}", response_class=HTMLResponse)
+@router.get("/reacties/{kind}/{target_id:int}", response_class=HTMLResponse)
 def comments_page(request: Request, session: DbSession, pupil: MaybePupil, staff: MaybeStaff, kind: str,
                   target_id: int):
     return _comments(request, session, pupil, staff, kind, target_id)
 
 
-@router.post("/reacties/{kind}/{target_id}", response_class=HTMLResponse)
+@router.post("/reacties/{kind}/{target_id:int}", response_class=HTMLResponse)
 def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, target_id: int,
                  body: Annotated[str, TEXT_FORM] = "", parent_id: Annotated[int | None, Form()] = None):
     try:
@@ -61,7 +61,7 @@ def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, 
     return _comments(request, session, pupil, None, kind, target_id, screened=screened)
 
 
-@router.post("/reactie/{comment_id}/melden", response_class=HTMLResponse)
+@router.post("/reacties/{comment_id:int}/melden", response_class=HTMLResponse)
 def flag_comment(request: Request, session: DbSession, pupil: Pupil, comment_id: int,
                  reason: Annotated[str, Form(max_length=40)] = ""):
     try:
@@ -95,13 +95,13 @@ def _queue_labels() -> dict:
             "flag_reasons": _labels(moderation.FLAG_REASONS), "suggest": moderation.suggested_reason}
 
 
-@router.get("/moderatie", response_class=HTMLResponse)
+@router.get("/council/moderation", response_class=HTMLResponse)
 def queue(request: Request, session: DbSession, staff: Council, klaar: str = ""):
     notices = {"approve": _("Goedgekeurd."), "reject": _("Afgewezen.")}
     return _queue_page(request, session, staff, notice=notices.get(klaar))
 
 
-@router.post("/moderatie/{kind}/{item_id}", response_class=HTMLResponse)
+@router.post("/council/moderation/{kind}/{item_id}", response_class=HTMLResponse)
 def decide(request: Request, session: DbSession, staff: Council, kind: str, item_id: int,
            decision: Annotated[str, Form(max_length=20)] = "", reason: Annotated[str, Form(max_length=40)] = "",
            text: Annotated[str | None, TEXT_FORM] = None):
@@ -118,7 +118,7 @@ def decide(request: Request, session: DbSession, staff: Council, kind: str, item
                                                                  "message": exc.message})
         return render(request, "moderation/_item.html", {"item": item, "error": exc.message, **_queue_labels()})
     if not is_htmx(request):
-        return redirect(f"/moderatie?klaar={decision}")
+        return redirect(f"/council/moderation?klaar={decision}")
     message = _("Goedgekeurd.") if decision == "approve" else _("Afgewezen: {reason}.").format(
         reason=moderation.reason_label(reason))
     return render(request, "moderation/_decided.html", {"kind": kind, "item_id": item.id, "message": message})
@@ -132,28 +132,28 @@ def _settings_page(request: Request, session, staff, status_code: int = 200, **e
         "names": moderation.school_names(session, staff.school_id), **extra}, status_code=status_code)
 
 
-@router.get("/admin/moderatie", response_class=HTMLResponse)
+@router.get("/admin/moderation", response_class=HTMLResponse)
 def settings(request: Request, session: DbSession, staff: Admin, bewaard: int = 0):
     return _settings_page(request, session, staff, notice=_("Bewaard.") if bewaard else None)
 
 
-@router.post("/admin/moderatie", response_class=HTMLResponse)
+@router.post("/admin/moderation", response_class=HTMLResponse)
 def save_settings(request: Request, session: DbSession, staff: Admin, mode: Annotated[str, Form(max_length=10)],
                   threshold: Annotated[int, Form()]):
     try:
         moderation.update_settings(session, staff, mode, threshold)
     except DomainError as exc:
         return refused(request, session, exc, partial(_settings_page, request, session, staff))
-    return redirect("/admin/moderatie?bewaard=1")
+    return redirect("/admin/moderation?bewaard=1")
 
 
-@router.post("/admin/moderatie/namen", response_class=HTMLResponse)
+@router.post("/admin/moderation/names", response_class=HTMLResponse)
 def save_names(request: Request, session: DbSession, staff: Admin, names: Annotated[str, Form(max_length=50_000)] = ""):
     try:
         moderation.set_school_names(session, staff, names)
     except DomainError as exc:
         return refused(request, session, exc, partial(_settings_page, request, session, staff), names_text=names)
-    return redirect("/admin/moderatie?bewaard=1")
+    return redirect("/admin/moderation?bewaard=1")
 
 
 # --- JSON API ----------------------------------------------------------------------
@@ -176,7 +176,7 @@ def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: s
     comment, screened = moderation.post_comment(session, request.app.state.limiter, pupil, kind, target_id,
                                                 data.body, data.parent_id)
     return {"id": comment.id, "status": comment.status, "needs_help": screened.needs_help,
-            "help": "/help" if screened.needs_help else None}
+            "help": "/hulp" if screened.needs_help else None}
 
 
 @api.get("/moderation/queue")

@@ -222,7 +222,7 @@ def management_page(request: Request, session: DbSession, staff: Management, sch
     return _management_page(request, session, staff, school)
 
 
-@router.post("/proposals/{proposal_id:int}/move")
+@router.post("/staff/proposals/{proposal_id:int}/move")
 def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
                form: Annotated[schemas.MoveForm, Form()]):
     """Every staff move goes here; the permission table decides who may make it (403 otherwise)."""

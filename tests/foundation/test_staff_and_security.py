@@ -69,7 +69,7 @@ def test_csrf_refused_and_nothing_changes(admin, session, school):
 
 
 def test_csrf_on_pupil_join(client, new_codes):
-    r = client.post("/join", data={"code": new_codes("3A")[0]})
+    r = client.post("/aanmelden", data={"code": new_codes("3A")[0]})
     assert r.status_code == 403
 
 
@@ -83,7 +83,7 @@ def test_groups_admin_validates(admin, session, school):
     assert group.kind == "class" and group.parent_id is not None
 
 
-@pytest.mark.parametrize("path", ["/", "/help", "/privacy", "/staff/login", "/api/v1/healthz", "/nope",
+@pytest.mark.parametrize("path", ["/", "/hulp", "/privacy", "/staff/login", "/api/v1/healthz", "/nope",
                                   "/static/inspraak-1.css"])
 def test_security_headers_everywhere(client, school, path):
     r = client.get(path)
@@ -109,9 +109,9 @@ def test_access_log_has_no_client_address_or_code(client, new_codes, caplog):
     code = new_codes("3A")[0]
     with caplog.at_level(logging.INFO, logger="inspraak.access"):
         client.get(f"/c/{code}")
-        client.get("/help")
+        client.get("/hulp")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "/c/{code}" in text and "/help" in text
+    assert "/c/{code}" in text and "/hulp" in text
     assert code not in text and "testclient" not in text and "127.0.0.1" not in text
 
 

@@ -59,9 +59,9 @@ def say(client, text: str, parent_id: int | None = None, url: str = URL):
 
 
 def approve(council, comment_id: int, **extra):
-    return council.form(f"/moderatie/comment/{comment_id}", {"decision": "approve", **extra}, follow_redirects=False)
+    return council.form(f"/council/moderation/comment/{comment_id}", {"decision": "approve", **extra}, follow_redirects=False)
 
 
 def reject(council, comment_id: int, reason: str = "bullying"):
-    return council.form(f"/moderatie/comment/{comment_id}", {"decision": "reject", "reason": reason},
+    return council.form(f"/council/moderation/comment/{comment_id}", {"decision": "reject", "reason": reason},
                         follow_redirects=False)

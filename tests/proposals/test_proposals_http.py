@@ -176,7 +176,7 @@ def test_over_the_budget_a_text_in_distress_still_shows_the_help_lines(pupil, se
 def test_author_sees_why_it_was_rejected(pupil, council, session, school):
     submit(pupil, session, school)
     [p] = stored(session)
-    r = council.form(f"/proposals/{p.id}/move", {"action": "reject", "reason": "person"}, follow_redirects=False)
+    r = council.form(f"/staff/proposals/{p.id}/move", {"action": "reject", "reason": "person"}, follow_redirects=False)
     assert r.status_code == 303
     mine = pupil.get("/voorstellen/mijn").text
     assert "Niet gepubliceerd" in mine and "noemt of herkent een persoon" in mine
@@ -186,7 +186,7 @@ def test_author_sees_why_it_was_rejected(pupil, council, session, school):
 def test_author_withdraws_and_others_may_not(pupil, make_pupil, council, session, school):
     submit(pupil, session, school)
     [p] = stored(session)
-    council.form(f"/proposals/{p.id}/move", {"action": "approve"})
+    council.form(f"/staff/proposals/{p.id}/move", {"action": "approve"})
     refused = make_pupil("3B").form(f"/voorstellen/{p.id}/intrekken")
     assert refused.status_code == 403 and "Alleen de indiener" in refused.text
     assert reload(session, p.id).state == "published"
@@ -226,7 +226,7 @@ MOVES = [  # (who, state, form, expected status, state afterwards)
 def test_staff_moves_over_http(make_staff, session, school, author, who, state, form, status, after):
     proposal = make_proposal(session, school, author, state)
     before = counts(session, proposal.id)
-    r = make_staff(who).form(f"/proposals/{proposal.id}/move", form, follow_redirects=False)
+    r = make_staff(who).form(f"/staff/proposals/{proposal.id}/move", form, follow_redirects=False)
     assert r.status_code == status, r.text
     assert reload(session, proposal.id).state == after
     if status != 303:
@@ -236,7 +236,7 @@ def test_staff_moves_over_http(make_staff, session, school, author, who, state, 
 
 def test_staff_move_records_audit_and_timeline(council, session, school, author):
     proposal = make_proposal(session, school, author, "published")
-    council.form(f"/proposals/{proposal.id}/move", {"action": "forward", "text": "Dit is dringend."})
+    council.form(f"/staff/proposals/{proposal.id}/move", {"action": "forward", "text": "Dit is dringend."})
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "proposal.forward")).one()
     assert (entry.staff_id, entry.target_kind, entry.target_id) == (council.staff.id, "proposal", proposal.id)
     assert proposals.timeline(session, proposal.id)[-1].text == "Dit is dringend."
@@ -244,7 +244,7 @@ def test_staff_move_records_audit_and_timeline(council, session, school, author)
 
 def test_pupils_and_strangers_cannot_use_the_staff_route(pupil, client, session, school, author):
     proposal = make_proposal(session, school, author, "submitted")
-    r = pupil.form(f"/proposals/{proposal.id}/move", {"action": "approve"}, follow_redirects=False)
+    r = pupil.form(f"/staff/proposals/{proposal.id}/move", {"action": "approve"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/staff/login")
     assert reload(session, proposal.id).state == "submitted"
 
@@ -268,7 +268,7 @@ def test_management_answers_in_deadline_order(management, session, school, autho
     session.commit()
     page = management.get("/management/proposals").text
     assert page.index("Eerder") < page.index("Later")
-    r = management.form(f"/proposals/{later.id}/move", {"action": "answer", "decision": "declined", "text": ""})
+    r = management.form(f"/staff/proposals/{later.id}/move", {"action": "answer", "decision": "declined", "text": ""})
     assert r.status_code == 400 and "Leg je beslissing uit" in r.text
     assert reload(session, later.id).state == "with_management"
 

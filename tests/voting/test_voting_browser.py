@@ -23,7 +23,7 @@ def statement(app, session, school, new_codes):
 
 def _enter(page, code: str) -> None:
     page.goto(f"/c/{code}")
-    page.wait_for_url("**/home")
+    page.wait_for_url("**/overzicht")
     assert_accessible(page)
 
 
@@ -36,7 +36,7 @@ def test_one_tap_shows_the_result_without_a_page_load(phone, statement, new_code
     assert "Bedankt! Je antwoord is bewaard." in card.inner_text()
     assert "75% (3)" in card.inner_text() and "4 antwoorden" in card.inner_text()
     assert phone.evaluate("window.__marker") == 1  # the same page: HTMX swapped the card
-    assert phone.url.endswith("/home")
+    assert phone.url.endswith("/overzicht")
     assert_accessible(phone)
 
 
