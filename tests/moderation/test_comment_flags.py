@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from app.models import ContentFlag
-from moderation_support import OK, URL, approve, comments, post_mode, reject, say, set_school, target  # noqa: F401
+from support.moderation import OK, URL, approve, comments, post_mode, reject, say, set_school, target  # noqa: F401
 
 
 def flag(client, comment_id: int, reason: str = "bullying"):

@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import ScreeningName
-from moderation_support import (ABUSE, CRISIS, OK, PERSON, PROFANITY, URL, approve, comments, post_mode, reject,
+from support.moderation import (ABUSE, CRISIS, OK, PERSON, PROFANITY, URL, approve, comments, post_mode, reject,
                                 say, set_school, target)  # noqa: F401
 
 PUPIL_STATE = "wacht op goedkeuring"

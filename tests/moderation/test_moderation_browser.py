@@ -4,7 +4,7 @@ sees it marked urgent at the top of the queue and decides on a phone, with and w
 import pytest
 
 from conftest import assert_accessible, login_staff_in_browser
-from moderation_support import CRISIS, URL, comments, say, set_school, target  # noqa: F401
+from support.moderation import CRISIS, URL, comments, say, set_school, target  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

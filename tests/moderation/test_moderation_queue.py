@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.models import Comment
 from app.services import moderation
 from app.timeutil import now_hour
-from moderation_support import (CRISIS, OK, PERSON, URL, approve, audit_actions, comments, reject, say,
+from support.moderation import (CRISIS, OK, PERSON, URL, approve, audit_actions, comments, reject, say,
                                 target)  # noqa: F401
 
 

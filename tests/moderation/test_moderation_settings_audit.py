@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.demo import moderation as moderation_demo
 from app.models import Comment, School, ScreeningName
 from app.services import moderation
-from moderation_support import (CRISIS, OK, approve, audit_actions, comments, reject, say,
+from support.moderation import (CRISIS, OK, approve, audit_actions, comments, reject, say,
                                 target)  # noqa: F401
 
 

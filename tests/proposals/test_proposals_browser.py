@@ -5,7 +5,7 @@ import pytest
 
 from app.services import proposals
 from conftest import assert_accessible, login_staff_in_browser
-from proposals_factories import author, make_proposal, reload  # noqa: F401
+from support.proposals import author, make_proposal, reload  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from app.services import proposals
-from proposals_factories import author, make_proposal, reload, set_school  # noqa: F401
+from support.proposals import author, make_proposal, reload, set_school  # noqa: F401
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -10,7 +10,7 @@ from app.models import AuditEntry
 from app.models.proposals import Proposal, ProposalCategory, SchoolHoliday
 from app.services import moderation, proposals
 from app.timeutil import today
-from proposals_factories import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
+from support.proposals import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
 
 CRISIS = "Ik wil dood, ik zie het niet meer zitten"
 

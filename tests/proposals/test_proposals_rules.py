@@ -8,7 +8,7 @@ from app.models.proposals import Proposal
 from app.services import proposals
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.timeutil import today
-from proposals_factories import VALID_FIELDS, author, counts, make_proposal, new_participant, new_staff, reload  # noqa: F401
+from support.proposals import VALID_FIELDS, author, counts, make_proposal, new_participant, new_staff, reload  # noqa: F401
 
 CHRISTMAS = [(date(2026, 12, 21), date(2027, 1, 3))]
 

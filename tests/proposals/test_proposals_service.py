@@ -10,7 +10,7 @@ from app.services import proposals
 from app.services.errors import Conflict, NotFound
 from app.services.access import Participant
 from app.timeutil import utcnow
-from proposals_factories import author, make_proposal, new_participant, reload, set_school  # noqa: F401
+from support.proposals import author, make_proposal, new_participant, reload, set_school  # noqa: F401
 
 
 def support_rows(session, proposal_id: int) -> int:
@@ -183,7 +183,7 @@ def test_figures_with_holidays_and_nothing_yet(app, session, school, author):
 
 
 def _admin(session, school):
-    from proposals_factories import new_staff
+    from support.proposals import new_staff
 
     return new_staff(session, school, "admin")
 

@@ -5,7 +5,7 @@ import pytest
 
 from app.services import voting
 from conftest import assert_accessible, login_staff_in_browser
-from voting_support import make_poll, make_statement, new_staff, participant, set_k
+from support.voting import make_poll, make_statement, new_staff, participant, set_k
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import Client
-from voting_support import has_voted_rows, make_poll, make_statement, new_staff, option_ids, tallies
+from support.voting import has_voted_rows, make_poll, make_statement, new_staff, option_ids, tallies
 
 N = 50
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from app.models import AuditEntry, Poll, Statement
 from app.services import voting
 from app.timeutil import utcnow
-from voting_support import (closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff, option_ids,
+from support.voting import (closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff, option_ids,
                             participant, set_k, tallies)
 
 
