@@ -88,6 +88,13 @@ def signer(request: Request, salt: str, timed: bool = False):
     return URLSafeTimedSerializer(key, salt=salt) if timed else URLSafeSerializer(key, salt=salt)
 
 
+def sign_out(to: str, cookie: str) -> RedirectResponse:
+    """Forget a sign-in cookie on this device and go to `to`."""
+    response = redirect(to)
+    response.delete_cookie(cookie, path="/")
+    return response
+
+
 def set_cookie(request: Request, response, name: str, value: str, max_age: int) -> None:
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
                         secure=request.app.state.settings.secure_cookies, path="/")

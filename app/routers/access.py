@@ -11,7 +11,7 @@ from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, audit, privacy, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, write_pupil_cookie
+from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, sign_out, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -54,9 +54,7 @@ def qr_target(request: Request, session: DbSession, code: str):
 
 @router.post("/afmelden")
 def leave():
-    response = redirect("/")
-    response.delete_cookie(PUPIL_COOKIE, path="/")
-    return response
+    return sign_out("/", PUPIL_COOKIE)
 
 
 @router.get("/overzicht", response_class=HTMLResponse)

@@ -12,7 +12,7 @@ from app.i18n import _
 from app.models.staff import ROLES
 from app.services import audit, staff as staff_service
 from app.services.errors import DomainError, TooMany
-from app.web import STAFF_COOKIE, client_key, redirect, refused, render, safe_next, write_staff_cookie
+from app.web import STAFF_COOKIE, client_key, redirect, refused, render, sign_out, safe_next, write_staff_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -42,9 +42,7 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form(ma
 
 @router.post("/staff/logout")
 def logout():
-    response = redirect("/staff/login")
-    response.delete_cookie(STAFF_COOKIE, path="/")
-    return response
+    return sign_out("/staff/login", STAFF_COOKIE)
 
 
 @router.get("/staff", response_class=HTMLResponse)
