@@ -1,4 +1,4 @@
-"""Health check, language switch, and the old addresses of pages that moved.
+"""Health check, language switch, operator metrics, and the old addresses of pages that moved.
 
 Pupil addresses are Dutch and plural (/overzicht, /voorstellen, /reacties/...); staff addresses
 are English and plural (/council/moderation, /admin/moderation, /staff/proposals/...). An old
@@ -6,10 +6,14 @@ address answers 308, which keeps the method: an old link or bookmark still opens
 a form posted to an old address (a page loaded before an update) still goes through.
 """
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+import ipaddress
 
-from app.i18n import LOCALES
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app import metrics
+from app.deps import MaybeStaff, WrongRole
+from app.i18n import LOCALES, _
 from app.web import LANG_COOKIE, redirect, safe_next, set_cookie
 
 router = APIRouter()
@@ -40,6 +44,22 @@ def switch_language(request: Request, locale: str, next: str = "/"):
     if locale in LOCALES:
         set_cookie(request, response, LANG_COOKIE, locale, 400 * 24 * 3600)
     return response
+
+
+def _loopback(request: Request) -> bool:
+    try:
+        return ipaddress.ip_address(request.client.host).is_loopback if request.client else False
+    except ValueError:
+        return False
+
+
+@router.get("/metrics", include_in_schema=False)
+def prometheus(request: Request, staff: MaybeStaff):
+    """Aggregate counters per route template: for the machine itself or a signed-in staff member."""
+    if staff is None and not _loopback(request):
+        raise WrongRole(_("Alleen voor beheerders."))
+    body, content_type = metrics.exposition()
+    return Response(body, media_type=content_type)
 
 
 def _moved(new: str):
