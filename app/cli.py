@@ -43,13 +43,13 @@ def _school(session):
 
 
 def cmd_demo(args) -> int:
-    from app.services import demo
+    from app.demo import loader, school as demo
 
     settings = get_settings()
     key = settings.secret()
     with _session() as session:
-        if demo.is_empty(session):
-            demo.load(session, key)
+        if loader.is_empty(session):
+            loader.load(session, key)
             session.commit()
             print("Demoschool aangemaakt.")
         logins = demo.staff_logins(session)

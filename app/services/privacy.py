@@ -8,11 +8,7 @@ real schema, so the page cannot drift from the code.
 from dataclasses import dataclass
 
 from app.i18n import gettext as _
-
-
-def N_(message: str) -> str:
-    """Mark for translation; translated when shown."""
-    return message
+from app.services.shared import N_
 
 
 @dataclass(frozen=True)

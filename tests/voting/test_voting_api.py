@@ -2,7 +2,7 @@
 
 import pytest
 
-from voting_support import closed_tallies, group_ids, make_poll, make_statement, new_staff, option_ids, set_k, tallies
+from support.voting import closed_tallies, group_ids, make_poll, make_statement, new_staff, option_ids, set_k, tallies
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from app.services import voting
 from conftest import assert_accessible, login_staff_in_browser
-from voting_support import make_poll, make_statement, new_staff, participant, set_k
+from support.voting import make_poll, make_statement, new_staff, participant, set_k
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def statement(app, session, school, new_codes):
 def _enter(page, code: str) -> None:
     page.goto(f"/c/{code}")
     page.get_by_role("button", name="Ja, dit is mijn code").click()
-    page.wait_for_url("**/home")
+    page.wait_for_url("**/overzicht")
     assert_accessible(page)
 
 
@@ -38,7 +38,7 @@ def test_one_tap_shows_the_result_without_a_page_load(phone, statement, new_code
     # The three earlier answers show; this one is counted with the next ones of 3A.
     assert "3 antwoorden" in card.inner_text() and "groepjes van minstens 3" in card.inner_text()
     assert phone.evaluate("window.__marker") == 1  # the same page: HTMX swapped the card
-    assert phone.url.endswith("/home")
+    assert phone.url.endswith("/overzicht")
     assert_accessible(phone)
 
 

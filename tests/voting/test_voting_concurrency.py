@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from conftest import Client
-from voting_support import closed_tallies, has_voted_rows, make_poll, make_statement, new_staff, option_ids
+from support.voting import closed_tallies, has_voted_rows, make_poll, make_statement, new_staff, option_ids
 
 N = 50
 
