@@ -17,6 +17,17 @@ def _engine():
     return make_engine(get_settings().db_url)
 
 
+def _session(**kwargs) -> Session:
+    """A session for one command: one transaction, with the server key the services need
+    (never a new key for a database already in use)."""
+    from app.services.operations.secret_key import server_key
+
+    engine = _engine()
+    session = Session(engine, **kwargs)  # no connection yet: the key check below takes no lock
+    session.info["server_key"] = server_key(get_settings(), engine)
+    return session
+
+
 def _alembic_config():
     from alembic.config import Config
 
@@ -79,15 +90,16 @@ def _school(session):
 
 
 def cmd_demo(args) -> int:
-    from app.services import demo
+    from app.demo import loader, school as demo
 
     from app.services.operations.secret_key import server_key
 
     settings = get_settings()
     key = server_key(settings, _engine())
-    with Session(_engine()) as session:
-        if demo.is_empty(session):
-            demo.load(session, key)
+    codes_file = settings.var_dir / "demo_codes.json"
+    with _session() as session:
+        if loader.is_empty(session):
+            loader.load(session, key, codes_file)
             session.commit()
             print("Demoschool aangemaakt.")
         logins = demo.staff_logins(session)
@@ -98,7 +110,7 @@ def cmd_demo(args) -> int:
     print(f"\nLeerlingcodes ({demo.DEMO_GROUP}):")
     from app.services.anonymity import format_code
 
-    for code in demo.demo_codes(key)[:5]:
+    for code in demo.demo_codes(count=5, codes_file=codes_file):
         print(f"  {format_code(code)}   {settings.public_url}/c/{code}")
     print()
     return 0
@@ -125,7 +137,7 @@ def cmd_serve(args) -> int:
 def cmd_groups(args) -> int:
     from app.services import school as school_service
 
-    with Session(_engine()) as session:
+    with _session() as session:
         school = _school(session)
         if args.action == "add":
             school_service.add_group(session, school.id, args.name, args.parent)
@@ -138,13 +150,11 @@ def cmd_groups(args) -> int:
 
 def cmd_codes(args) -> int:
     from app.services import access, school as school_service
-    from app.services.operations.secret_key import server_key
     from app.web import templates
 
     settings = get_settings()
-    engine = _engine()
-    key = server_key(settings, engine)  # before the session takes the write lock
-    with Session(engine, expire_on_commit=False) as session:
+    with _session(expire_on_commit=False) as session:
+        key = session.info["server_key"]
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
         _sheet, codes = access.create_codes(session, key, group, args.count)
@@ -166,7 +176,7 @@ def cmd_staff(args) -> int:
     from app.services import staff as staff_service
 
     password = sys.stdin.readline().rstrip("\n")
-    with Session(_engine()) as session:
+    with _session() as session:
         school = _school(session)
         staff_service.create_staff(session, school.id, args.username, args.role, password, args.name or "")
         session.commit()
@@ -185,7 +195,7 @@ def _school_names() -> list[str]:
     if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).is_file():
         return []  # do not create an empty database just to screen a text
     try:
-        with Session(_engine()) as session:
+        with _session() as session:
             return moderation.school_names(session, _school(session).id)
     except (SQLAlchemyError, DomainError):
         return []

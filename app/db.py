@@ -1,9 +1,9 @@
 """Engine and the per-request session: each request is one transaction.
 
-Also how the app meets its database under load and failure: the admission gate that keeps
-request threads and pooled connections from waiting on each other, the pool size, SQLite
-durability, short item locks on PostgreSQL, and telling "the database is unavailable" (an
-answer with 503) apart from a bug.
+Also how the app meets its database under load and failure: on PostgreSQL the admission gate
+that keeps request threads and pooled connections from waiting on each other (SQLite requests
+take turns in app/writer.py), the pool size, SQLite durability, short item locks on
+PostgreSQL, and telling "the database is unavailable" (an answer with 503) apart from a bug.
 """
 
 import asyncio
@@ -20,17 +20,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 from starlette.concurrency import run_in_threadpool
 
+from app import scrub, writer
+
 log = logging.getLogger("inspraak.db")
 
 # Connections per worker process on PostgreSQL. Requests are admitted to the database no
-# faster than this (see _gate), so a request thread never waits for a connection.
+# faster than this (see admitted), so a request thread never waits for a connection.
 POOL_SIZE = int(os.environ.get("INSPRAAK_DB_POOL_SIZE", "10"))
 # How long a request may queue for the database before it gets a 503 with Retry-After.
 GATE_TIMEOUT = float(os.environ.get("INSPRAAK_DB_QUEUE_TIMEOUT", "20"))
 RETRY_AFTER = 5  # seconds, sent with every 503
-# The write-ahead log is cut back to this size after each checkpoint, so a burst cannot leave
-# a large file behind on a nearly full disk.
-WAL_LIMIT = 16 * 1024 * 1024
 
 
 class DatabaseUnavailable(Exception):
@@ -54,7 +53,10 @@ def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
             # FULL: a commit is on disk before the answer leaves, so power loss cannot take
             # back an acknowledged vote (NORMAL could lose the last commits).
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
+            # Deleted rows are overwritten with zeros, not left in free pages (has-voted rows
+            # after closing); the log is truncated after erasures and kept small in between.
+            cur.execute("PRAGMA secure_delete=ON")
+            cur.execute(f"PRAGMA journal_size_limit={scrub.WAL_LIMIT}")
             cur.close()
 
         # pysqlite's own transaction handling defers BEGIN; take the write lock at the
@@ -70,15 +72,20 @@ def make_engine(url: str, *, pool_size: int = POOL_SIZE) -> Engine:
             if _sqlite_code(ctx.original_exception) in READONLY_OR_FULL:
                 ctx.is_disconnect = True
 
+        writer.install(engine)
+        scrub.install(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    # No overflow: the gate admits pool_size requests per process, so more connections would
-    # never be used; several workers multiply this (4 × 10 stays under max_connections=100).
-    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=GATE_TIMEOUT,
-                         pool_pre_ping=True, hide_parameters=True,
-                         connect_args={"connect_timeout": 5,
-                                       "options": "-c idle_in_transaction_session_timeout=60000"})
+    # The gate admits pool_size requests per process; the two spare connections serve the
+    # periodic mix of pupil tables (app/scrub.py), which runs outside any request. Several
+    # workers multiply this (4 × 12 stays under PostgreSQL's max_connections of 100).
+    engine = create_engine(url, pool_size=pool_size, max_overflow=2, pool_timeout=GATE_TIMEOUT,
+                           pool_pre_ping=True, hide_parameters=True,
+                           connect_args={"connect_timeout": 5,
+                                         "options": "-c idle_in_transaction_session_timeout=60000"})
+    scrub.install(engine)
+    return engine
 
 
 # SQLite result codes (primary code, low byte): SQLITE_READONLY, SQLITE_FULL, SQLITE_CANTOPEN,
@@ -145,26 +152,21 @@ def lock_item(session: Session, kind_id: int, item_id: int, *, shared: bool) -> 
                                  {"space": LOCK_SPACE, "key": kind_id * 100_000_000 + item_id})
 
 
-# Requests admitted to the database at once, per event loop, queued fairly (FIFO) in the loop.
-# SQLite has one writer; with BEGIN IMMEDIATE every transaction takes that lock: one at a time.
-# PostgreSQL: as many as the pool has connections. Waiting inside worker threads instead (for
-# the SQLite lock or for a pooled connection) fills the thread pool with waiters while the
-# requests that hold the lock or the connections have no thread left to finish: a stall until
-# a timeout. Queuing in the event loop keeps waiters out of the pool and holding nothing.
-# (Separate loops, as TestClient makes, and separate processes still meet at the database.)
+# PostgreSQL requests admitted at once, per event loop, queued fairly (FIFO) in the loop: as
+# many as the pool has connections. Waiting for a pooled connection inside a worker thread
+# instead fills the thread pool with waiters while the requests that hold the connections
+# have no thread left to finish: nothing moves until the pool timeout. Queuing in the event
+# loop keeps waiters out of the thread pool and holding nothing. (Separate loops, as
+# TestClient makes, and separate processes still meet at the database.)
 _GATES: "weakref.WeakKeyDictionary[Engine, weakref.WeakKeyDictionary]" = weakref.WeakKeyDictionary()
 
 
-def _gate(engine: Engine) -> asyncio.Lock | asyncio.Semaphore:
+def _gate(engine: Engine) -> asyncio.Semaphore:
     per_loop = _GATES.setdefault(engine, weakref.WeakKeyDictionary())
     loop = asyncio.get_running_loop()
     gate = per_loop.get(loop)
     if gate is None:
-        if engine.dialect.name == "sqlite":
-            gate = asyncio.Lock()
-        else:
-            gate = asyncio.Semaphore(engine.pool.size())
-        per_loop[loop] = gate
+        gate = per_loop[loop] = asyncio.Semaphore(engine.pool.size())
     return gate
 
 
@@ -183,44 +185,29 @@ async def admitted(engine: Engine) -> AsyncIterator[None]:
         gate.release()
 
 
-def trim_wal(engine: Engine) -> None:
-    """Checkpoint and cut back a write-ahead log grown past WAL_LIMIT. Called right after a
-    commit, still inside the gate, so no other transaction of this process is reading and
-    the checkpoint can finish. On a full disk it may fail (the database file must grow to
-    take the log's pages); the next commit tries again."""
-    try:
-        if os.stat(f"{engine.url.database}-wal").st_size <= WAL_LIMIT:
-            return
-    except OSError:
-        return
-    raw = engine.raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    except Exception as error:  # noqa: BLE001 (sqlite3.Error or OSError: logged, retried later)
-        log.warning("write-ahead log checkpoint failed: %s", error_kind(error))
-    finally:
-        raw.close()
-
-
-def _commit(session: Session) -> None:
-    session.commit()
-    engine = session.get_bind()
-    if engine.dialect.name == "sqlite":
-        trim_wal(engine)
-
-
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """Commit when the route returns normally, roll back on any exception."""
+    """One transaction per request: committed when the route returns normally, rolled back on
+    any exception. On SQLite requests take turns and commit in batches (app/writer.py)."""
     engine = request.app.state.engine
+    if engine.dialect.name == "sqlite":
+        async for session in writer.sqlite_session(engine, request.app.state.secret):
+            yield session
+        return
     async with admitted(engine):
         with Session(engine, expire_on_commit=False) as session:
+            session.info["server_key"] = request.app.state.secret
             try:
                 yield session
-                await run_in_threadpool(_commit, session)
+                tables = scrub.written_tables(session.connection())
+                await run_in_threadpool(session.commit)
             except BaseException:
                 with contextlib.suppress(sa_exc.SQLAlchemyError):  # the first error is the one to answer
                     await run_in_threadpool(session.rollback)
                 raise
+            scrub.tracker(engine).note(tables)
+    if session.info.get("erased"):
+        async with admitted(engine):
+            await run_in_threadpool(scrub.scrub, engine, True)
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

@@ -86,6 +86,7 @@ class School:
         from app.db import make_engine
         from app.models import Proposal, Staff
         from app.services import access, voting
+        from app.services.shared import local_input
         from app.services.school import find_group, get_school
         from app.timeutil import utcnow
 
@@ -99,7 +100,7 @@ class School:
                 if n:
                     codes += access.create_codes(session, KEY, find_group(session, school.id, name), n)[1]
             council = session.exec(select(Staff).where(Staff.role == "council")).first()
-            closes = voting.local_input(utcnow() + timedelta(days=2))
+            closes = local_input(utcnow() + timedelta(days=2))
             items = [voting.create_statement(session, council, voting.ItemForm(
                 text=f"Soakstelling {i} {secrets.token_hex(3)}", audience=["school"], closes_at=closes)).id
                 for i in range(statements)]
@@ -176,7 +177,7 @@ class Pupil:
 
     async def join(self) -> None:
         await self.client.get("/api/v1/healthz")
-        r = await self.client.post("/join", data={"csrf_token": self.csrf, "code": self.code})
+        r = await self.client.post("/aanmelden", data={"csrf_token": self.csrf, "code": self.code})
         if r.status_code != 303:
             raise RuntimeError(f"join: HTTP {r.status_code}")
 

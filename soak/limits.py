@@ -168,7 +168,7 @@ def slow_clients(connections: int = 18_000, probe_every: float = 0.5) -> dict:
                 for i in range(connections):
                     with contextlib.suppress(OSError):
                         _r, w = await asyncio.open_connection("127.0.0.1", server.port)
-                        w.write(b"POST /join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\nX-A: ")
+                        w.write(b"POST /aanmelden HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\nX-A: ")
                         held.append(w)
                     if i % 200 == 199:
                         await asyncio.sleep(0.05)  # about 4,000 connections a second

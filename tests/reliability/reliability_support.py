@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import make_engine
 from app.services import access, school as school_service, staff as staff_service, voting
+from app.services.shared import local_input
 from app.timeutil import utcnow
 from conftest import BACKEND, PG_SERVER, ROOT, STAFF_PASSWORD, TEST_KEY, _pg_admin
 
@@ -78,7 +79,7 @@ def seed(url: str, key: bytes, codes: int = 3) -> dict:
             _sheet, plain = access.create_codes(session, key, group, codes)
             item = voting.create_statement(session, council, voting.ItemForm(
                 text="Er is genoeg tijd om te eten", audience=["school"],
-                closes_at=voting.local_input(utcnow() + timedelta(days=3))))
+                closes_at=local_input(utcnow() + timedelta(days=3))))
             session.commit()
             return {"codes": plain, "statement": item.id, "school": school.id}
     finally:
@@ -87,7 +88,7 @@ def seed(url: str, key: bytes, codes: int = 3) -> dict:
 
 def open_statement(session: Session, staff, text: str = "Er is genoeg tijd om te eten"):
     item = voting.create_statement(session, staff, voting.ItemForm(
-        text=text, audience=["school"], closes_at=voting.local_input(utcnow() + timedelta(days=3))))
+        text=text, audience=["school"], closes_at=local_input(utcnow() + timedelta(days=3))))
     session.commit()
     return item
 

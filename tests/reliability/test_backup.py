@@ -25,7 +25,7 @@ def cli(url: str, var_dir, *args, key: str = "") -> subprocess.CompletedProcess:
 def _join(url: str, var_dir, code: str) -> int:
     app = create_app(settings_for(url, var_dir, secret_key=""))
     try:
-        return Client(app).form("/join", {"code": code}, follow_redirects=False).status_code
+        return Client(app).form("/aanmelden", {"code": code}, follow_redirects=False).status_code
     finally:
         app.state.engine.dispose()
 

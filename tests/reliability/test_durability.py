@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter
 from sqlalchemy import event
 
-from app import db
+from app import scrub
 from app.db import DbSession
 from app.main import create_app
 from conftest import BACKEND, Client
@@ -41,12 +41,12 @@ def _fill(client: Client, size: int = 20_000):
 def test_every_connection_is_durable_and_keeps_its_log_short(engine):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == db.WAL_LIMIT
+        assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == scrub.WAL_LIMIT
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_the_write_ahead_log_is_cut_back_after_it_grows(tmp_path, monkeypatch):
-    monkeypatch.setattr(db, "WAL_LIMIT", 256 * 1024)
+    monkeypatch.setattr(scrub, "WAL_LIMIT", 256 * 1024)
     with fresh_database(tmp_path) as url:
         app = _app_with_writer(url, tmp_path)
         client = Client(app)

@@ -17,7 +17,7 @@ MESSAGE = "Inspraak kan even niet bij zijn gegevens. Probeer het over een minuut
 
 def _pupil(app, code: str) -> Client:
     c = Client(app, raise_server_exceptions=False)
-    assert c.form("/join", {"code": code}, follow_redirects=False).status_code == 303
+    assert c.form("/aanmelden", {"code": code}, follow_redirects=False).status_code == 303
     return c
 
 

@@ -20,11 +20,11 @@ def test_join_works_and_is_still_limited_when_redis_is_down(settings, migrated, 
     code = new_codes("3A")[0]
     caplog.set_level(logging.WARNING)
     pupil = Client(app)
-    assert pupil.form("/join", {"code": code}, follow_redirects=False).status_code == 303
+    assert pupil.form("/aanmelden", {"code": code}, follow_redirects=False).status_code == 303
     guesser = Client(app)
-    answers = [guesser.form("/join", {"code": "AAAAA-AAAAA"}).status_code for _ in range(settings.join_rate_limit)]
+    answers = [guesser.form("/aanmelden", {"code": "AAAAA-AAAAA"}).status_code for _ in range(settings.join_rate_limit)]
     assert 429 not in answers[: settings.join_rate_limit - 2]
-    assert guesser.form("/join", {"code": code}, follow_redirects=False).status_code == 429  # per process, still
+    assert guesser.form("/aanmelden", {"code": code}, follow_redirects=False).status_code == 429  # per process, still
     lines = [r for r in caplog.records if r.name == "inspraak.ratelimit"]
     assert len(lines) == 1 and "Redis unavailable" in lines[0].getMessage()
     app.state.engine.dispose()

@@ -20,7 +20,7 @@ VOTERS = 10
 
 def _voter(app, code: str, url: str, stop: threading.Event, statuses: list[int], ready: list[str]) -> None:
     c = Client(app, raise_server_exceptions=False)
-    assert c.form("/join", {"code": code}, follow_redirects=False).status_code == 303
+    assert c.form("/aanmelden", {"code": code}, follow_redirects=False).status_code == 303
     answers = ("agree", "disagree", "pass")
     i = 0
     while not stop.is_set():
