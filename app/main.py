@@ -84,7 +84,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if not is_unavailable(exc):
             raise exc  # a bug, not an outage: the 500 below, logged without its message
         log.warning("database unavailable: %s", error_kind(exc))
-        response = _error(request, 503, _("Inspraak kan even niet bij zijn gegevens. Probeer het over een minuutje opnieuw."))
+        message = _("Inspraak kan even niet bij zijn gegevens. Probeer het over een minuutje opnieuw.")
+        response = _error(request, 503, message)
         response.headers["retry-after"] = str(RETRY_AFTER)
         return response
 

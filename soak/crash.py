@@ -53,7 +53,8 @@ class Ledger:
 
     async def verify(self, school: School, pupils: list[Pupil], items: list[int]) -> dict:
         """Lost: an acknowledged answer the server no longer has (and no later request explains).
-        Doubled: tallies that do not match the pupils' own answers one for one."""
+        Miscounted: once the items close (every pending ballot counted), tallies that do not
+        match the pupils' own answers one for one."""
         lost, stored = 0, {}
         for pupil in pupils:
             for item in items:
@@ -63,19 +64,19 @@ class Ledger:
                 answer = await pupil.my_answer(item)
                 stored[key] = answer
                 allowed = {self.acked.get(key)} | ({self.unsure[key]} if key in self.unsure else set())
-                if answer not in allowed or (answer is None and key in self.acked and key not in self.unsure):
+                if answer not in allowed:
                     lost += 1
-        doubled = 0
+        expected = {item: Counter(a for (_code, i), a in stored.items() if i == item and a is not None)
+                    for item in items}
+        miscounted = sum(school.counts(item)[2] != sum(expected[item].values()) for item in items)
+        school.close(items)
         for item in items:
             voters, answers, rows = school.counts(item)
-            expected = Counter(a for (code, i), a in stored.items() if i == item and a is not None)
-            tallies = dict(school.query(
-                "SELECT answer, sum(count) FROM votetally WHERE item_kind = 'statement' AND item_id = :i "
-                "AND answer != '*' GROUP BY answer", i=item))
-            if voters != sum(expected.values()) or answers != voters or rows != voters \
-                    or any(tallies.get(a, 0) != expected[a] for a in ANSWERS):
-                doubled += 1
-        return {"lost": lost, "doubled_items": doubled, "checked": len(stored)}
+            tallies = school.answer_tallies(item)
+            if voters != sum(expected[item].values()) or answers != voters or rows != 0 \
+                    or any(tallies.get(a, 0) != expected[item][a] for a in ANSWERS):
+                miscounted += 1
+        return {"lost": lost, "doubled_items": miscounted, "checked": len(stored)}
 
 
 async def _load(server_url: str, pupils: list[Pupil], items: list[int], ledger: Ledger, seconds: float,

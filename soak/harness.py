@@ -118,11 +118,35 @@ class School:
             engine.dispose()
 
     def counts(self, statement: int) -> tuple[int, int, int]:
-        """(voters tally, sum of answer tallies, has-voted rows) of one statement."""
+        """(voters tally, sum of answer tallies, has-voted rows) of one statement. Votes reach
+        the tallies in steps of k (pending ballots), all of them when the item closes."""
         tallies = self.query("SELECT answer, count FROM votetally WHERE item_kind = 'statement' AND item_id = :i",
                              i=statement)
         rows = self.query("SELECT count(*) FROM hasvoted WHERE item_kind = 'statement' AND item_id = :i", i=statement)
         return (sum(c for a, c in tallies if a == "*"), sum(c for a, c in tallies if a != "*"), rows[0][0])
+
+    def answer_tallies(self, statement: int) -> dict[str, int]:
+        return dict(self.query("SELECT answer, sum(count) FROM votetally WHERE item_kind = 'statement' "
+                               "AND item_id = :i AND answer != '*' GROUP BY answer", i=statement))
+
+    def close(self, statements: list[int]) -> None:
+        """The council closes the statements: every pending ballot is counted, voters forgotten."""
+        from sqlmodel import Session, select
+
+        from app.db import make_engine
+        from app.models import Staff
+        from app.services import voting
+
+        engine = make_engine(self.url)
+        try:
+            with Session(engine) as session:
+                session.info["server_key"] = KEY
+                council = session.exec(select(Staff).where(Staff.role == "council")).first()
+                for item in statements:
+                    voting.close_now(session, council, voting.STATEMENT, item)
+                session.commit()
+        finally:
+            engine.dispose()
 
 
 class Server:

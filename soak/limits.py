@@ -37,10 +37,12 @@ def race(backend: str = "postgresql") -> dict:
             for c in clones:
                 await c.aclose()
             await pupil.close()
+            has_voted = school.counts(item)[2]
+            school.close([item])  # every pending ballot counted
             supports_after = school.query("SELECT support_count FROM proposal WHERE id = :p", p=proposal)[0][0]
             rows = school.query("SELECT count(*) FROM proposalsupport WHERE proposal_id = :p", p=proposal)[0][0]
             return {"vote_statuses": _tally(votes), "support_statuses": _tally(supports),
-                    "counts": school.counts(item), "support_delta": supports_after - supports_before,
+                    "counts": (*school.counts(item)[:2], has_voted), "support_delta": supports_after - supports_before,
                     "support_rows": rows}
 
         try:
@@ -51,7 +53,8 @@ def race(backend: str = "postgresql") -> dict:
           and result["support_delta"] == 1 and not _has_5xx(result["vote_statuses"])
           and not _has_5xx(result["support_statuses"]))
     line = (f"race ({backend}): {SAME_MOMENT} votes at once from one pupil -> voters {result['counts'][0]}, "
-            f"answers {result['counts'][1]}, has-voted rows {result['counts'][2]} ({_show(result['vote_statuses'])}); "
+            f"answers {result['counts'][1]} once closed, has-voted rows before {result['counts'][2]} "
+            f"({_show(result['vote_statuses'])}); "
             f"{SAME_MOMENT} supports at once -> +{result['support_delta']} ({_show(result['support_statuses'])})")
     return {"ok": ok, "line": line, **result}
 
@@ -204,5 +207,6 @@ def slow_clients(connections: int = 18_000, probe_every: float = 0.5) -> dict:
     ok = len(answered) == len(result["probes"]) and percentile(answered, 100) < 2
     line = (f"slow clients: {result['opened']} half-sent requests in {result['seconds']} s; a pupil's page loaded "
             f"{len(answered)}/{len(result['probes'])} times, p99 {percentile(answered, 99) * 1000:.0f} ms, "
-            f"max {percentile(answered, 100) * 1000:.0f} ms{_failures(result['failures'])}; log grew {grew / 1024:.1f} KB")
+            f"max {percentile(answered, 100) * 1000:.0f} ms{_failures(result['failures'])}; "
+            f"log grew {grew / 1024:.1f} KB")
     return {"ok": ok, "line": line, "opened": result["opened"], "log_growth": grew}

@@ -150,4 +150,5 @@ def test_an_unexpected_error_is_a_plain_page_or_json(app):
         assert page.status_code == 500 and "Er ging iets mis" in page.text and "SECRETVALUE" not in page.text
         assert client.get("/api/v1/__boom").json() == {"detail": "Er ging iets mis. Probeer het nog eens."}
     finally:
-        app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") not in ("/__boom", "/api/v1/__boom")]
+        gone = ("/__boom", "/api/v1/__boom")
+        app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") not in gone]

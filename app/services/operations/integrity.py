@@ -12,6 +12,7 @@ extension is installed, every B-tree index is checked with bt_index_check.
 
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -50,13 +51,10 @@ def _is_false_null_alarm(conn, line: str) -> bool:
 
 def _check_sqlite(engine: Engine, report: Report) -> None:
     with engine.connect() as conn:
-        for (line,) in conn.exec_driver_sql("PRAGMA integrity_check").fetchall():
-            if line == "ok":
-                continue
-            if _is_false_null_alarm(conn, line):
-                report.false_alarms.append(line)
-            else:
-                report.problems.append(line)
+        lines = Counter(line for (line,) in conn.exec_driver_sql("PRAGMA integrity_check").fetchall() if line != "ok")
+        for line, times in lines.items():  # one line per row affected: shown once, with a count
+            shown = f"{line} ({times}×)" if times > 1 else line
+            (report.false_alarms if _is_false_null_alarm(conn, line) else report.problems).append(shown)
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
             report.problems.append(f"row {rowid} of {table} points to a missing {parent}")
     if report.false_alarms:
