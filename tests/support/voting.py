@@ -69,3 +69,10 @@ def set_k(session: Session, school: School, k: int) -> None:
     school.k_anonymity = k
     session.add(school)
     session.commit()
+
+
+def closed_tallies(session: Session, staff: Staff, kind: str, item_id: int) -> dict[tuple[str, str], int]:
+    """Close the item (which counts every pending ballot) and read its exact tallies."""
+    voting.close_now(session, staff, kind, item_id)
+    session.commit()
+    return tallies(session, kind, item_id)

@@ -11,7 +11,7 @@ from app.i18n import _
 from app.models import LiveSession, Poll, PollOption, Staff, Statement
 from app.services import audit
 from app.services.errors import Conflict, DomainError
-from app.services.voting import ballot_box
+from app.services.voting import ballot_box, tally
 from app.services.voting.audience import grade_of, groups_of, store_audience
 from app.services.voting.ballot_box import make_tallies
 from app.services.voting.common import (ANSWERS, MAX_OPEN_DAYS, MAX_OPTIONS, MIN_OPTIONS, MODELS, OPTION_MAX, POLL,
@@ -37,15 +37,17 @@ def close_due(session: Session, school_id: int) -> None:
     for kind in MODELS:
         ids = [item_id for k, item_id in due if k == kind]
         if ids:
-            _erase(session, kind, ids)
+            _erase(session, school_id, kind, ids)
 
 
-def _erase(session: Session, kind: str, ids: list[int]) -> None:
-    """Mark the items closed, forget who voted on them and end their live sessions."""
+def _erase(session: Session, school_id: int, kind: str, ids: list[int]) -> None:
+    """Mark the items closed, count every pending ballot, forget who voted and end live sessions."""
     model = MODELS[kind]
     # The item rows first: on PostgreSQL this waits for votes in flight (they hold a share
     # lock on the item), and any later vote sees `erased` and is refused.
     session.exec(update(model).where(model.id.in_(ids), model.erased == False).values(erased=True))  # noqa: E712
+    for item_id in ids:
+        tally.count_ready(session, school_id, kind, item_id, k=1, everything=True)
     ballot_box.forget_voters(session, kind, ids)
     session.exec(update(LiveSession).where(LiveSession.item_kind == kind, LiveSession.item_id.in_(ids),
                                            LiveSession.ended_at == None).values(ended_at=utcnow()))  # noqa: E711
@@ -60,7 +62,7 @@ def close_now(session: Session, staff: Staff, kind: str, item_id: int) -> Statem
     item.closes_at = utcnow()
     session.add(item)
     session.flush()
-    _erase(session, kind, [item.id])
+    _erase(session, staff.school_id, kind, [item.id])
     audit.record(session, staff, f"{kind}.close", kind, item.id)
     return item
 
