@@ -208,23 +208,10 @@ def test_changed_since_compares_with_the_last_seen_entry(app, session, school, a
 
 def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
     from app.demo import proposals as proposals_demo, school as demo
-    from app.services import anonymity, school as school_service, staff as staff_service
-    from app.models import CodeSheet, ParticipationCode
+    from app.services import anonymity, school as school_service
 
     key = app.state.secret
-    school = school_service.ensure_school(session, "Demo")
-    for grade, classes in demo.GRADES.items():
-        school_service.add_group(session, school.id, grade)
-        for name in classes:
-            group = school_service.add_group(session, school.id, name, parent=grade)
-            sheet = CodeSheet(school_id=school.id, group_id=group.id, count=30)
-            session.add(sheet)
-            session.flush()
-            for code in demo.demo_codes(key, group=name):
-                session.add(ParticipationCode(school_id=school.id, group_id=group.id, sheet_id=sheet.id,
-                                              lookup=anonymity.lookup_value(key, code)))
-    for username, role, name in demo.DEMO_STAFF:
-        staff_service.create_staff(session, school.id, username, role, demo.DEMO_PASSWORD, name)
+    school = demo.load(session, key)  # groups, staff and random codes, kept in memory only
     proposals_demo.load(session, school, key)
     session.commit()
 
@@ -242,7 +229,7 @@ def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
     # The first five codes of 3A are left for a person trying the demo: they can still support.
     published = next(p for p in all_ if p.state == "published")
     group = school_service.find_group(session, school.id, "3A")
-    for code in demo.demo_codes(key, group="3A")[:5]:
+    for code in demo.demo_codes(group="3A", count=5):
         visitor = Participant(secret=anonymity.participant_secret(key, code), code_id=0,
                                         group_id=group.id, school_id=school.id)
         assert not proposals.has_supported(session, visitor, published)

@@ -327,6 +327,7 @@ def test_csv_export_hides_small_counts(council, session, school, make_pupil, raa
     for group, answer in (("3A", "agree"), ("3A", "agree"), ("3A", "disagree"), ("3B", "agree"), ("3B", "pass"),
                           ("4A", "agree")):
         make_pupil(group).form(f"/stellingen/{st.id}/stem", {"answer": answer})
+    council.form(f"/council/voting/statements/{st.id}/close")  # closing counts every waiting ballot
     r = council.get(f"/council/voting/statements/{st.id}/results.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.lstrip("\ufeff").splitlines()
@@ -368,13 +369,16 @@ def test_live_session_projector_updates_after_votes(council, make_pupil, client,
     assert "<html" not in partial and "Nog te weinig antwoorden" in partial
     # Pupils scan the QR code: with a cookie straight to the vote page; without, the code form.
     assert "Typ eerst de code van je strookje" in client.get(f"/live/{code}").text
-    for answer in ("agree", "agree", "disagree", "agree"):
+    shown = []
+    for answer in ("agree", "agree", "disagree", "agree", "agree", "disagree"):
         p = make_pupil("3A")
         r = p.get(f"/live/{code.lower()}", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == f"/stellingen/{st.id}"
         assert "Bedankt" in p.form(f"/stellingen/{st.id}/stem", {"answer": answer}).text
-    partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
-    assert "75% (3)" in partial and "4 antwoorden" in partial
+        partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
+        shown.append(re.search(r"(\d+) antwoorden", partial).group(1) if "Nog te weinig" not in partial else "-")
+    assert shown == ["-", "-", "3", "3", "3", "6"]  # the projector moves in steps of k = 3
+    assert "67% (4)" in partial
     council.form(f"/staff/live/{code}/end")
     assert "afgelopen" in council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
     r = make_pupil("3A").get(f"/live/{code}")
