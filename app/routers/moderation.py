@@ -15,6 +15,7 @@ from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.models import School
+from app.routers.help import held_context
 from app.services import moderation
 from app.services.errors import DomainError
 from app.web import is_htmx, redirect, render
@@ -62,8 +63,9 @@ def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, 
         session.rollback()
         held = getattr(exc, "screened", None)
         return _comments(request, session, pupil, None, kind, target_id, _status(request, exc), error=exc.message,
-                         body=body, reply_to=parent_id, screened=held if held and held.needs_help else None)
-    return _comments(request, session, pupil, None, kind, target_id, screened=screened)
+                         body=body, reply_to=parent_id,
+                         **held_context(session, pupil.school_id, held if held and held.needs_help else None))
+    return _comments(request, session, pupil, None, kind, target_id, **held_context(session, pupil.school_id, screened))
 
 
 @router.post("/reactie/{comment_id}/melden", response_class=HTMLResponse)

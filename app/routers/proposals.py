@@ -18,6 +18,7 @@ from app.db import DbSession
 from app.deps import (Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect,
                       json_only)
 from app.i18n import _
+from app.routers.help import held_context
 from app.services import moderation, proposals
 from app.services.access import Participant
 from app.services.errors import DomainError
@@ -143,9 +144,10 @@ def submit(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil
     except DomainError as exc:
         session.rollback()
         return _new_form(request, session, school, pupil, exc.status_code, error=exc.message, title=title,
-                         body=body, category=_int_or_none(category), screened=getattr(exc, "screened", None))
+                         body=body, category=_int_or_none(category),
+                         **held_context(session, school.id, getattr(exc, "screened", None)))
     response = render(request, "proposals/submitted.html", {"pupil": pupil, "proposal": proposal,
-                                                            "screened": screened})
+                                                            **held_context(session, school.id, screened)})
     write_mine(request, response, [*read_mine(request), proposal.id])
     return response
 

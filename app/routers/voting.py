@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.db import DbSession
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
+from app.routers.help import held_context
 from app.services import access, moderation, voting
 from app.services.errors import DomainError, NotFound
 from app.web import is_htmx, redirect, render
@@ -85,8 +86,9 @@ def submit_statement(request: Request, session: DbSession, school: SchoolDep, pu
         session.rollback()
         held = getattr(exc, "screened", None)
         return _statement_form(request, session, pupil, exc.status_code, error=exc.message, text=text,
-                               screened=held if held and held.needs_help else None)
-    return render(request, "voting/submitted.html", {"pupil": pupil, "item": item, "screened": screened})
+                               **held_context(session, school.id, held if held and held.needs_help else None))
+    return render(request, "voting/submitted.html", {"pupil": pupil, "item": item,
+                                                     **held_context(session, school.id, screened)})
 
 
 @router.get("/stellingen/{statement_id:int}", response_class=HTMLResponse)

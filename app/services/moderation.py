@@ -46,6 +46,7 @@ FLAG_REASONS: dict[str, str] = {
 VERDICT_LABELS: dict[str, str] = {
     "crisis": N_("crisis"),
     "abuse": N_("geweld of misbruik"),
+    "check": N_("nakijken"),
     "person": N_("naam of persoon"),
     "profanity": N_("scheldwoord"),
     "ok": N_("niets gevonden"),
@@ -174,9 +175,10 @@ def clean_text(text: str | None) -> str:
 # --- the queue ---------------------------------------------------------------------
 
 def queue(session: Session, school_id: int) -> list[QueueItem]:
-    """Everything waiting for the council, of every registered kind: urgent first, then oldest."""
+    """Everything waiting for the council, of every registered kind: urgent first, then
+    "check" (the screener is unsure), then the rest; oldest first within each."""
     items = [item for kind in KINDS.values() for item in kind.pending(session, school_id)]
-    return sorted(items, key=lambda i: (not i.urgent, i.created_at, i.kind, i.id))
+    return sorted(items, key=lambda i: (screening.queue_rank(i.verdict, i.urgent), i.created_at, i.kind, i.id))
 
 
 def queue_item(session: Session, school_id: int, kind: str, item_id: int) -> QueueItem:
