@@ -130,15 +130,27 @@ def grams(normalised: str) -> set[str]:
     out.update("k:" + name for name in present)
     out.update(f"kk:{a}|{b}" for i, a in enumerate(present) for b in present[i + 1:])
     out.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
-    low, high = CHAR_N
     for word in set(words):
-        padded = f" {word} "
-        if len(padded) <= low:
-            out.add("c:" + padded)
-            continue
-        for n in range(low, min(high, len(padded)) + 1):
-            out.update("c:" + padded[i:i + n] for i in range(len(padded) - n + 1))
+        out.update(_char_grams(word))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _char_grams(word: str) -> tuple[str, ...]:
+    """The character n-grams of one padded word (cached: a long text repeats its words)."""
+    padded, low, high = f" {word} ", *CHAR_N
+    if len(padded) <= low:
+        return ("c:" + padded,)
+    return tuple({"c:" + padded[i:i + n] for n in range(low, min(high, len(padded)) + 1)
+                  for i in range(len(padded) - n + 1)})
+
+
+@lru_cache(maxsize=262144)
+def _slot(gram: str) -> tuple[int, float]:
+    """A feature's slot and signed weight (cached: the same n-grams come back in every text)."""
+    h = zlib.crc32(gram.encode("utf-8"))
+    weight = WEIGHTS[gram[0]]
+    return h & (SIZE - 1), (weight if h >> 31 else -weight)
 
 
 def hashed(normalised: str) -> dict[int, float]:
@@ -146,10 +158,8 @@ def hashed(normalised: str) -> dict[int, float]:
     hash, to its slot; the vector is scaled to unit length."""
     slots: dict[int, float] = {}
     for gram in grams(normalised):
-        h = zlib.crc32(gram.encode("utf-8"))
-        slot = h & (SIZE - 1)
-        weight = WEIGHTS[gram[0]]
-        slots[slot] = slots.get(slot, 0.0) + (weight if h >> 31 else -weight)
+        slot, value = _slot(gram)
+        slots[slot] = slots.get(slot, 0.0) + value
     norm = math.sqrt(sum(v * v for v in slots.values()))
     return {slot: v / norm for slot, v in slots.items() if v} if norm else {}
 
