@@ -1,16 +1,13 @@
 """One ASGI middleware for what every response needs: language, CSRF cookie,
-security headers, and an access log that never holds a client address or a code."""
+security headers, and aggregate metrics instead of an access log (no request is dated)."""
 
-import logging
 import time
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 
-from app import i18n
+from app import i18n, metrics
 from app.web import CSRF_COOKIE, LANG_COOKIE, new_csrf_token
-
-log = logging.getLogger("inspraak.access")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -72,6 +69,6 @@ class WebMiddleware:
         finally:
             i18n.current_locale.reset(token)
             route = scope.get("route")
-            # The route's template (/c/{code}), never the raw path: codes must not reach a log.
+            # The route's template (/c/{code}), never the raw path: codes must not reach a metric.
             path = getattr(route, "path", None) or "(unmatched)"
-            log.info("%s %s %s %.1fms", scope["method"], path, status, (time.perf_counter() - started) * 1000)
+            metrics.observe(scope["method"], path, status, time.perf_counter() - started)

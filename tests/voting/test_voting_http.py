@@ -259,7 +259,7 @@ def test_council_creates_a_poll_for_two_classes(council, session, school):
     assert council.form("/council/voting/polls", data, follow_redirects=False).status_code == 303
     poll = session.exec(select(Poll)).one()
     assert not poll.whole_school and poll.results == "after_close"
-    assert [o.label for o in voting._options(session, poll.id)] == ["Film A", "Film B"]
+    assert [o.label for o in voting.poll_options(session, poll.id)] == ["Film A", "Film B"]
 
 
 @pytest.mark.parametrize("fields, message", [

@@ -50,7 +50,7 @@ def make_poll(session: Session, staff: Staff, question: str = "Welke dag voor de
 
 
 def option_ids(session: Session, poll) -> list[int]:
-    return [o.id for o in voting._options(session, poll.id)]
+    return [o.id for o in voting.poll_options(session, poll.id)]
 
 
 def tallies(session: Session, kind: str, item_id: int) -> dict[tuple[str, str], int]:
