@@ -1,12 +1,12 @@
 """Cost of the learned screener: time to screen one text and memory the model adds.
 
 Latency: screen() (word lists and model together) over the dev and held-out texts (pupil
-texts of one or two sentences), after one warm-up; median, p95 and worst, in ms of wall clock and of CPU time (on a shared
-machine the CPU time is the fair figure; the budget is checked on it). Long
-proposal-sized texts (about 600 and 2,000 characters) are timed apart, word lists and model
-separately: the budget is checked on the pupil texts, the long ones are reported. Memory: resident set
-size of a fresh process before and after the model is loaded (the model is read once per
-process), in MB. Budgets (issue #9): 5 ms per text, 40 MB for the model.
+texts of one or two sentences), after one warm-up; median, p95 and worst, in ms of wall clock
+and of CPU time. On a shared machine the CPU time is the fair figure: the budget is checked on
+it. Two longer, proposal-sized texts made of held-out sentences are timed apart, word lists and
+model separately, and reported. Memory: resident set size of a fresh process before and after
+the model is loaded (it is read once per process), in MB. Budgets (issue #9): 5 ms per text,
+40 MB for the model.
 
     .venv/bin/python bench/screening.py
 

@@ -171,7 +171,8 @@ def box_lines(resources: list[HelpResource], verdict: str, now: datetime) -> lis
     lines = []
     for r in chosen:
         hours = today.get(r.id, {})
-        phone_open = bool(r.phone) and (hours["phone"].open if "phone" in hours else "phone" not in _parse(r.hours_json))
+        known = "phone" in _parse(r.hours_json)
+        phone_open = bool(r.phone) and (hours["phone"].open if "phone" in hours else not known)
         chat_open = bool(r.url) and "chat" in hours and hours["chat"].open
         lines.append(BoxLine(r, phone_open, chat_open, hours))
     return sorted(lines, key=lambda line: not line.open)

@@ -219,7 +219,7 @@ def test_holdout_false_alarms_stay_under_15_percent():
     assert holdout().false_alarms <= 0.15, holdout().misses
 
 
-@pytest.mark.xfail(strict=True, reason="target not reached: 13.6 % false alarms on the held-out set (docs/screening.md)")
+@pytest.mark.xfail(strict=True, reason="not reached: 13.6 % false alarms on the held-out set (docs/screening.md)")
 def test_holdout_false_alarms_at_most_10_percent():
     assert holdout().false_alarms <= 0.10
 
