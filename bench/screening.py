@@ -5,7 +5,8 @@ texts of one or two sentences), after one warm-up; median, p95 and worst, in ms 
 and of CPU time. On a shared machine the CPU time is the fair figure: the budget is checked on
 it. Two longer, proposal-sized texts made of held-out sentences are timed apart, word lists and
 model separately, and reported. Memory: resident set size of a fresh process before and after
-the model is loaded (it is read once per process), in MB. Budgets (issue #9): 5 ms per text,
+the model is loaded (it is read once per process), and after screening every corpus text
+(the per-word caches full), in MB. Budgets (issue #9): 5 ms per text,
 40 MB for the model.
 
     .venv/bin/python bench/screening.py
@@ -36,7 +37,9 @@ from app.services.screening import model, screen
 before = rss()
 t = time.perf_counter(); model.load(); took = time.perf_counter() - t
 after_load = rss()
-screen('ik wil er niet meer zijn')
+from app.services.screening import corpus
+for t in corpus.read():  # 6,759 different texts fill every cache
+    screen(t.text)
 print(before, after_load, rss(), took)
 """
 
@@ -93,8 +96,9 @@ def main() -> int:
     for size, total, listed, scored in longs:
         print(f"a {size}-character proposal: {total:.1f} ms (word lists {listed:.1f} ms, model {scored:.1f} ms)")
     print(f"memory: {before:.1f} MB before the model, {loaded:.1f} MB loaded (+{loaded - before:.1f} MB), "
-          f"{used:.1f} MB after a first screen; loading took {load_s * 1000:.0f} ms")
-    ok = cpu95 <= BUDGET_MS and loaded - before <= BUDGET_MB
+          f"{used:.1f} MB after screening the 6,759 corpus texts (+{used - before:.1f} MB); "
+          f"loading took {load_s * 1000:.0f} ms")
+    ok = cpu95 <= BUDGET_MS and used - before <= BUDGET_MB
     print("within budget" if ok else "OVER BUDGET")
     return 0 if ok else 1
 

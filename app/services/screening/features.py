@@ -3,15 +3,15 @@
 Normalisation brings the ways pupils write one thing onto one form: lower case, no accents
 (also Turkish ı), emoji as words ("😭" -> "emo_sad"), apostrophes dropped ("m'n" -> "mn"),
 digits inside words read as letters ("w1l d00d" -> "wil dood"), runs of a letter cut to two
-("dooood" -> "dood"; "niiiie" -> "nie" -> "niet" through the chat table), and chat spellings written out
-("kheb" -> "ik heb", "ni" -> "niet", "da" -> "dat", "wanna" -> "want to").
+("dooood" -> "dood"; "niiiie" -> "nie" -> "niet" through the chat table), and chat spellings
+written out ("kheb" -> "ik heb", "ni" -> "niet", "da" -> "dat", "wanna" -> "want to").
 
 Features are word unigrams and bigrams, character 3- to 5-grams inside each padded word
 (" dood " -> " do", "doo", ...), and the word groups of concepts.txt that the text contains,
 alone and in pairs ("SELF", "KIN|HURT"), so the model can learn a combination once for every
-way of saying it. All are hashed with CRC-32 into 2**18 slots with a sign bit, counted
-once per text with a weight per family, and scaled to unit length. The hash is our own (zlib.crc32 of UTF-8), not a
-library's, so a model trained with scikit-learn is served here by a plain dot product.
+way of saying it. All are hashed with CRC-32 into 2**18 slots with a sign bit, counted once
+per text with a weight per family, and scaled to unit length. The hash is our own (zlib.crc32
+of UTF-8), not a library's, so a model trained with scikit-learn is served by a dot product.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def grams(normalised: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # bounded: at most a few MB, whatever pupils write
 def _char_grams(word: str) -> tuple[str, ...]:
     """The character n-grams of one padded word (cached: a long text repeats its words)."""
     padded, low, high = f" {word} ", *CHAR_N
@@ -145,7 +145,7 @@ def _char_grams(word: str) -> tuple[str, ...]:
                   for i in range(len(padded) - n + 1)})
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=32768)
 def _slot(gram: str) -> tuple[int, float]:
     """A feature's slot and signed weight (cached: the same n-grams come back in every text)."""
     h = zlib.crc32(gram.encode("utf-8"))
