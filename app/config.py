@@ -22,8 +22,6 @@ class Settings(BaseSettings):
     public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
-    # Sent as Secure cookies when the public URL is https.
-    default_locale: str = "nl"
     join_rate_limit: int = Field(default=10, description="code attempts per client per window")
     join_rate_window: int = Field(default=300, description="seconds")
     login_rate_limit: int = 10

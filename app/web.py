@@ -38,8 +38,26 @@ def day(value) -> str:
 templates.env.filters["day"] = day
 
 
+def client_key(request: Request) -> str:
+    # Used only as a short-lived, hashed rate-limit key; never stored or logged.
+    return request.client.host if request.client else "-"  # anonymity-ok
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
+
+
+def refused(request: Request, session, exc, page, **context) -> HTMLResponse:
+    """The one answer to a form the service refused (a DomainError): nothing of it is kept, and
+    `page(status_code=..., error=..., **context)` shows the form again with the message and
+    what was typed. HTMX gets 200, as it swaps no 4xx answer into the page. A text refused for
+    the posting budget still shows the help lines when it sounded like distress, but never the
+    "thank you" of a text that was stored."""
+    session.rollback()
+    held = getattr(exc, "screened", None)
+    if held is not None and held.needs_help:
+        context["screened"] = held
+    return page(status_code=200 if is_htmx(request) else exc.status_code, error=exc.message, **context)
 
 
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
@@ -64,9 +82,17 @@ def safe_next(url: str | None, default: str = "/") -> str:
     return url
 
 
-def _signer(request: Request, salt: str, timed: bool = False):
+def signer(request: Request, salt: str, timed: bool = False):
+    """Signs what a cookie holds with the server secret; each cookie has its own salt."""
     key = request.app.state.secret
     return URLSafeTimedSerializer(key, salt=salt) if timed else URLSafeSerializer(key, salt=salt)
+
+
+def sign_out(to: str, cookie: str) -> RedirectResponse:
+    """Forget a sign-in cookie on this device and go to `to`."""
+    response = redirect(to)
+    response.delete_cookie(cookie, path="/")
+    return response
 
 
 def set_cookie(request: Request, response, name: str, value: str, max_age: int) -> None:
@@ -75,7 +101,7 @@ def set_cookie(request: Request, response, name: str, value: str, max_age: int) 
 
 
 def write_pupil_cookie(request: Request, response, secret: bytes, code_id: int) -> None:
-    token = _signer(request, "pupil").dumps({"s": secret.hex(), "c": code_id})
+    token = signer(request, "pupil").dumps({"s": secret.hex(), "c": code_id})
     set_cookie(request, response, PUPIL_COOKIE, token, PUPIL_MAX_AGE)
 
 
@@ -84,14 +110,14 @@ def read_pupil_cookie(request: Request) -> tuple[bytes, int] | None:
     if not raw:
         return None
     try:
-        data = _signer(request, "pupil").loads(raw)
+        data = signer(request, "pupil").loads(raw)
         return bytes.fromhex(data["s"]), int(data["c"])
     except (BadSignature, KeyError, ValueError, TypeError):
         return None
 
 
 def write_staff_cookie(request: Request, response, staff_id: int, epoch: int) -> None:
-    token = _signer(request, "staff", timed=True).dumps({"id": staff_id, "e": epoch})
+    token = signer(request, "staff", timed=True).dumps({"id": staff_id, "e": epoch})
     set_cookie(request, response, STAFF_COOKIE, token, STAFF_MAX_AGE)
 
 
@@ -100,7 +126,7 @@ def read_staff_cookie(request: Request) -> tuple[int, int] | None:
     if not raw:
         return None
     try:
-        data = _signer(request, "staff", timed=True).loads(raw, max_age=STAFF_MAX_AGE)
+        data = signer(request, "staff", timed=True).loads(raw, max_age=STAFF_MAX_AGE)
         return int(data["id"]), int(data["e"])
     except (BadSignature, KeyError, ValueError, TypeError):
         return None

@@ -94,9 +94,9 @@ class Pupil:
             await rec.call(self.client, step, method, url, expect, text, **kwargs)
 
         await tap("start", "GET", "/", 200)
-        await tap("join", "POST", "/join", 303, data={"csrf_token": self.client.cookies.get("inspraak_csrf", ""),
+        await tap("join", "POST", "/aanmelden", 303, data={"csrf_token": self.client.cookies.get("inspraak_csrf", ""),
                                                         "code": self.code})
-        await tap("home", "GET", "/home", 200)
+        await tap("home", "GET", "/overzicht", 200)
         await tap("poll", "GET", self.poll, 200)
         await tap("vote", "POST", self.poll + "/stem", 200, "Bedankt", **self._vote_args(self.choices[0]))
         await tap("results", "GET", self.poll, 200)

@@ -96,7 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     args = parser.parse_args()
-    from app.services.demo import demo_codes
+    from app.demo.school import demo_codes
     from app.web import PUPIL_COOKIE
 
     with demo_server() as (server, _):

@@ -1,5 +1,6 @@
 """Staff login and logout, the staff start page, staff accounts and the audit log."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -9,10 +10,9 @@ from app.db import DbSession
 from app.deps import Admin, AnyStaff, MaybeStaff, csrf_protect
 from app.i18n import _
 from app.models.staff import ROLES
-from app.routers.access import _client_key
 from app.services import audit, staff as staff_service
 from app.services.errors import DomainError, TooMany
-from app.web import STAFF_COOKIE, redirect, render, safe_next, write_staff_cookie
+from app.web import STAFF_COOKIE, client_key, redirect, refused, render, sign_out, safe_next, write_staff_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -28,7 +28,7 @@ def login_form(request: Request, staff: MaybeStaff, next: str = "/staff"):
 def login(request: Request, session: DbSession, username: Annotated[str, Form(max_length=60)],
           password: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/staff"):
     settings = request.app.state.settings
-    if not request.app.state.limiter.hit("login", _client_key(request), settings.login_rate_limit, 300):
+    if not request.app.state.limiter.hit("login", client_key(request), settings.login_rate_limit, 300):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten."))
     staff = staff_service.authenticate(session, username, password)
     if staff is None:
@@ -42,22 +42,24 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form(ma
 
 @router.post("/staff/logout")
 def logout():
-    response = redirect("/staff/login")
-    response.delete_cookie(STAFF_COOKIE, path="/")
-    return response
+    return sign_out("/staff/login", STAFF_COOKIE)
 
 
 @router.get("/staff", response_class=HTMLResponse)
 def dashboard(request: Request, staff: AnyStaff):
-    from app.routers import staff_links
+    links = request.app.state.staff_links(staff.role)
+    return render(request, "staff/dashboard.html", {"staff": staff, "links": links})
 
-    return render(request, "staff/dashboard.html", {"staff": staff, "links": staff_links(staff.role)})
+
+def _accounts_page(request: Request, session, staff, status_code: int = 200, **extra):
+    return render(request, "staff/accounts.html", {
+        "staff": staff, "accounts": staff_service.list_staff(session, staff.school_id), "roles": ROLES, **extra},
+        status_code=status_code)
 
 
 @router.get("/admin/staff", response_class=HTMLResponse)
 def accounts(request: Request, session: DbSession, staff: Admin):
-    return render(request, "staff/accounts.html", {
-        "staff": staff, "accounts": staff_service.list_staff(session, staff.school_id), "roles": ROLES})
+    return _accounts_page(request, session, staff)
 
 
 @router.post("/admin/staff")
@@ -68,10 +70,7 @@ def create_account(request: Request, session: DbSession, staff: Admin,
     try:
         staff_service.create_staff(session, staff.school_id, username, role, password, display_name, by=staff)
     except DomainError as exc:
-        session.rollback()
-        return render(request, "staff/accounts.html", {
-            "staff": staff, "accounts": staff_service.list_staff(session, staff.school_id), "roles": ROLES,
-            "error": exc.message}, status_code=exc.status_code)
+        return refused(request, session, exc, partial(_accounts_page, request, session, staff))
     return redirect("/admin/staff")
 
 

@@ -138,15 +138,15 @@ def unseal(secret: bytes, kind: str, item_id: int | str, sealed: str):
     return _unseal_with(_hmac(secret, "seal", "aes-256-gcm"), f"{kind}:{item_id}", sealed)
 
 
-def seal_ballot(server_key: bytes, kind: str, item_id: int | str, ballot) -> str:
+def ballot_key(server_key: bytes) -> bytes:
+    return _hmac(server_key, "ballot", "aes-256-gcm")
+
+
+def seal_ballot(key: bytes, kind: str, item_id: int | str, ballot) -> str:
     """A pending ballot (a change to the tallies), readable by the server until it is counted."""
-    return _seal_with(_hmac(server_key, "ballot", "aes-256-gcm"), f"{kind}:{item_id}", ballot, BALLOT_PLAIN_BYTES)
+    return _seal_with(key, f"{kind}:{item_id}", ballot, BALLOT_PLAIN_BYTES)
 
 
-def unseal_ballot(server_key: bytes, kind: str, item_id: int | str, sealed: str):
-    return _unseal_with(_hmac(server_key, "ballot", "aes-256-gcm"), f"{kind}:{item_id}", sealed)
+def unseal_ballot(key: bytes, kind: str, item_id: int | str, sealed: str):
+    return _unseal_with(key, f"{kind}:{item_id}", sealed)
 
-
-def random_id() -> int:
-    """A row id that says nothing about when the row was made (fits PostgreSQL's INTEGER)."""
-    return secrets.randbelow(2**31 - 2) + 1

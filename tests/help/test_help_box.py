@@ -1,18 +1,14 @@
 """Help that reaches someone now: the box after a worrying text and the help page list the
 lines that are open at this moment first, at two different times of a Brussels school day."""
 
-import sys
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.routers import help as help_router
 from app.services import help as help_service
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "moderation"))
-from moderation_support import ABUSE, CRISIS, say, target  # noqa: E402, F401
+from support.moderation import ABUSE, CRISIS, say, target  # noqa: F401
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SCHOOL_HOURS = datetime(2025, 3, 4, 10, 0, tzinfo=BRUSSELS)  # a Tuesday: Awel's phone is closed
@@ -82,10 +78,10 @@ def test_abuse_box_lists_the_lines_for_violence(target, pupil, seeded, clock):
 
 def test_help_page_lists_open_lines_first(client, seeded, clock):
     clock(SCHOOL_HOURS)
-    page = client.get("/help").text
+    page = client.get("/hulp").text
     assert page.index("Zelfmoordlijn 1813</h2>") < page.index("Awel</h2>")
     assert page.index("1712</h2>") < page.index("Awel</h2>")
     clock(EVENING)
-    page = client.get("/help").text
+    page = client.get("/hulp").text
     assert page.index("Awel</h2>") < page.index("Zelfmoordlijn 1813</h2>") < page.index("1712</h2>")
     assert "geen hulplijn" in page and 'href="tel:112"' in page

@@ -6,12 +6,16 @@ from datetime import timedelta
 from app.services import moderation
 from app.services.screening import screen
 from app.timeutil import now_hour
-from moderation_support import CRISIS, OK, comments, post_mode, say, target  # noqa: F401
+from support.moderation import CRISIS, OK, comments, post_mode, say, target  # noqa: F401
 
 # The model is unsure about this one and no word list knows it: "check".
 CHECK = "ik heb het thuis echt moeilijk de laatste tijd"
 # Only the learned screener catches this one: the word lists alone let it through.
 ROOF = "ik sta nu op het dak van ons appartement"
+
+
+def by_text(session) -> dict:
+    return {c.body: c for c in comments(session)}  # comment ids are random: find them by their text
 
 
 def test_the_check_text_is_what_it_should_be():
@@ -23,9 +27,9 @@ def test_a_crisis_text_shows_help_and_lands_urgent_first(target, make_pupil, cou
     say(make_pupil("3A"), "Gewoon een vraag over de refter")
     page = say(make_pupil("3A"), ROOF).text
     assert 'href="tel:112"' in page and "Het klinkt alsof het nu echt zwaar is" in page
-    stored = comments(session)[-1]
+    stored = by_text(session)[ROOF]
     assert (stored.status, stored.urgent, stored.verdict) == ("pending", True, "crisis")
-    queue = council.get("/moderatie").text
+    queue = council.get("/council/moderation").text
     assert queue.index("op het dak van ons appartement") < queue.index("Gewoon een vraag over de refter")
 
 
@@ -35,14 +39,15 @@ def test_a_check_text_lands_high_without_the_box(target, make_pupil, council, se
     page = say(make_pupil("3A"), CHECK).text
     assert 'href="tel:112"' not in page and "Het klinkt alsof" not in page
     assert "De leerlingenraad leest je tekst eerst na" in page
-    rows = comments(session)
+    stored = by_text(session)
+    rows = [stored["Oudste gewone vraag over de bib"], stored[CRISIS], stored[CHECK]]
     assert [(c.verdict, c.urgent, c.status) for c in rows] == [
         ("ok", False, "pending"), ("crisis", True, "pending"), ("check", False, "pending")]
     for row, hours_ago in zip(rows, (5, 1, 3)):  # the check text is not the oldest
         row.created_at = now_hour() - timedelta(hours=hours_ago)
         session.add(row)
     session.commit()
-    queue = council.get("/moderatie").text
+    queue = council.get("/council/moderation").text
     assert queue.index("Ik wil dood") < queue.index("thuis echt moeilijk") < queue.index("Oudste gewone")
     assert "nakijken</span>" in queue
     assert [i.verdict for i in moderation.queue(session, rows[0].school_id)] == ["crisis", "check", "ok"]
@@ -51,5 +56,5 @@ def test_a_check_text_lands_high_without_the_box(target, make_pupil, council, se
 def test_post_moderation_still_holds_a_check_text(target, pupil, council, session, post_mode):
     say(pupil, OK)
     say(pupil, CHECK)
-    rows = comments(session)
-    assert [(c.verdict, c.status) for c in rows] == [("ok", "published"), ("check", "pending")]
+    stored = by_text(session)
+    assert [(stored[t].verdict, stored[t].status) for t in (OK, CHECK)] == [("ok", "published"), ("check", "pending")]

@@ -1,19 +1,21 @@
 """The ballot box: what was chosen kept apart from who chose (DESIGN.md, anonymity model 4).
 
 A vote writes a has-voted row (the per-item pseudonym and the choice sealed with the pupil's
-own key, so only their phone can change it) and moves the tallies; the tallies never learn
-who, when or in which order. Closing an item deletes its has-voted rows.
+own key, so only their phone can change it) and a pending ballot (tally.py), counted with at
+least k others; the tallies never learn who, when or in which order. Closing an item counts
+every pending ballot and deletes its has-voted rows.
 """
 
 from collections import Counter
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.i18n import _
 from app.models import HasVoted, Poll, Statement, VoteTally
 from app.services import anonymity
+from app.services.voting import tally
 from app.services.access import Participant
 from app.services.errors import Conflict
 from app.services.voting.audience import groups_of
@@ -73,35 +75,18 @@ def my_answers(session: Session, participant: Participant,
 
 
 def forget_voters(session: Session, kind: str, ids: list[int]) -> None:
-    """Closed items: delete their has-voted rows, so their votes can never be linked again."""
+    """Closed items: delete their has-voted rows, so their votes can never be linked again.
+    The session layer then scrubs what the deletion left on disk (app/scrub.py)."""
     session.exec(delete(HasVoted).where(HasVoted.item_kind == kind, HasVoted.item_id.in_(ids)))
+    session.info["erased"] = True
 
 
-_BUMP = update(VoteTally.__table__).where(
-    VoteTally.item_kind == bindparam("b_kind"), VoteTally.item_id == bindparam("b_item"),
-    VoteTally.answer == bindparam("b_answer"), VoteTally.group_id == bindparam("b_group"),
-    VoteTally.count + bindparam("b_by") >= 0).values(count=VoteTally.count + bindparam("b_by"))
+def cast(session: Session, participant: Participant, kind: str, item_id: int, answers: list[str], k: int) -> bool:
+    """Record one participant's choice; True for a first vote, False for a change.
 
-
-def _bump(session: Session, school_id: int, kind: str, item_id: int, answer: str, group_id: int, by: int) -> None:
-    """Add `by` to one tally, in SQL (count = count + by), so concurrent votes never lose one."""
-    params = {"b_kind": kind, "b_item": item_id, "b_answer": answer, "b_group": group_id, "b_by": by}
-    connection = session.connection()
-    if connection.execute(_BUMP, params).rowcount or by < 0:
-        return
-    # No row yet (a group made after the item): insert it; if a concurrent vote just did, add to theirs.
-    try:
-        with session.begin_nested():
-            session.add(VoteTally(school_id=school_id, item_kind=kind, item_id=item_id, answer=answer,
-                                  group_id=group_id, count=by))
-    except IntegrityError:
-        connection.execute(_BUMP, params)
-
-
-def cast(session: Session, participant: Participant, kind: str, item_id: int, answers: list[str]) -> bool:
-    """Record one participant's choice; True for a first vote, False for a change."""
+    The change to the tallies waits as a pending ballot until k of the group can be counted."""
     pseudonym = participant.pseudonym(kind, item_id)
-    sealed = anonymity.seal(participant.secret, kind, item_id, {"a": answers, "g": participant.group_id})
+    sealed = anonymity.seal(participant.secret, kind, item_id, {"a": answers})
     row = sealed_choice(session, participant, kind, item_id, lock=True)
     if row is None:
         try:
@@ -114,18 +99,15 @@ def cast(session: Session, participant: Participant, kind: str, item_id: int, an
                 raise Conflict(_("Je stem kwam twee keer tegelijk binnen. Probeer opnieuw.")) from None
     delta: Counter = Counter()
     if row is None:
-        delta[(VOTERS, participant.group_id)] += 1
+        delta[VOTERS] += 1
     else:
-        old = unseal(participant, row)
-        for answer in old["a"]:
-            delta[(answer, old["g"])] -= 1
+        for answer in unseal(participant, row)["a"]:
+            delta[answer] -= 1
         row.sealed = sealed
         session.add(row)
     for answer in answers:
-        delta[(answer, participant.group_id)] += 1
-    # Always the same order, so concurrent votes on PostgreSQL cannot deadlock on tally rows.
-    for (answer, group_id), by in sorted(delta.items()):
-        if by:
-            _bump(session, participant.school_id, kind, item_id, answer, group_id, by)
+        delta[answer] += 1
+    tally.add_ballot(session, participant.school_id, kind, item_id, participant.group_id, delta)
+    tally.count_ready(session, participant.school_id, kind, item_id, k)
     return row is None
 

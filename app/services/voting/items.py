@@ -11,13 +11,13 @@ from app.i18n import _
 from app.models import LiveSession, Poll, PollOption, Staff, Statement
 from app.services import audit
 from app.services.errors import Conflict, DomainError
-from app.services.voting import ballot_box
+from app.services.voting import ballot_box, tally
 from app.services.voting.audience import grade_of, groups_of, store_audience
 from app.services.voting.ballot_box import make_tallies
 from app.services.voting.common import (ANSWERS, MAX_OPEN_DAYS, MAX_OPTIONS, MIN_OPTIONS, MODELS, OPTION_MAX, POLL,
                                         POLL_KINDS, RESULTS_WHEN, SCALE, SCALE_LABEL_MAX, STATEMENT, TEXT_MAX,
-                                        WHOLE_SCHOOL, clean_line, is_closed, load_staff_item, local_input,
-                                        parse_local, text_key)
+                                        WHOLE_SCHOOL, is_closed, load_staff_item, text_key)
+from app.services.shared import local_input, one_line, parse_local
 from app.timeutil import utcnow
 
 
@@ -37,15 +37,17 @@ def close_due(session: Session, school_id: int) -> None:
     for kind in MODELS:
         ids = [item_id for k, item_id in due if k == kind]
         if ids:
-            _erase(session, kind, ids)
+            _erase(session, school_id, kind, ids)
 
 
-def _erase(session: Session, kind: str, ids: list[int]) -> None:
-    """Mark the items closed, forget who voted on them and end their live sessions."""
+def _erase(session: Session, school_id: int, kind: str, ids: list[int]) -> None:
+    """Mark the items closed, count every pending ballot, forget who voted and end live sessions."""
     model = MODELS[kind]
     # The item rows first: on PostgreSQL this waits for votes in flight (they hold a share
     # lock on the item), and any later vote sees `erased` and is refused.
     session.exec(update(model).where(model.id.in_(ids), model.erased == False).values(erased=True))  # noqa: E712
+    for item_id in ids:
+        tally.count_ready(session, school_id, kind, item_id, k=1, everything=True)
     ballot_box.forget_voters(session, kind, ids)
     session.exec(update(LiveSession).where(LiveSession.item_kind == kind, LiveSession.item_id.in_(ids),
                                            LiveSession.ended_at == None).values(ended_at=utcnow()))  # noqa: E711
@@ -60,7 +62,7 @@ def close_now(session: Session, staff: Staff, kind: str, item_id: int) -> Statem
     item.closes_at = utcnow()
     session.add(item)
     session.flush()
-    _erase(session, kind, [item.id])
+    _erase(session, staff.school_id, kind, [item.id])
     audit.record(session, staff, f"{kind}.close", kind, item.id)
     return item
 
@@ -82,7 +84,7 @@ class ItemForm:
 
 
 def check_text(text: str, what: str) -> str:
-    text = clean_line(text)
+    text = one_line(text)
     if not text:
         raise DomainError(_("Schrijf eerst de tekst van de {what}.").format(what=what))
     if len(text) > TEXT_MAX:
@@ -151,13 +153,13 @@ def _check_options(form: ItemForm) -> tuple[list[str], int]:
     if form.kind not in POLL_KINDS:
         raise DomainError(_("Kies het soort peiling."))
     if form.kind == "scale":
-        low, high = clean_line(form.scale_low), clean_line(form.scale_high)
+        low, high = one_line(form.scale_low), one_line(form.scale_high)
         if not low or not high:
             raise DomainError(_("Geef de schaal een woord bij 1 en bij 5."))
         if max(len(low), len(high)) > SCALE_LABEL_MAX:
             raise DomainError(_("Een woord bij de schaal heeft hoogstens {max} tekens.").format(max=SCALE_LABEL_MAX))
         return [], 1
-    options = [clean_line(line) for line in form.options.splitlines()]
+    options = [one_line(line) for line in form.options.splitlines()]
     options = [o for o in options if o]
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         raise DomainError(_("Geef {min} tot {max} antwoorden, één per regel.").format(min=MIN_OPTIONS, max=MAX_OPTIONS))
@@ -181,8 +183,8 @@ def create_poll(session: Session, staff: Staff, form: ItemForm) -> Poll:
     options, max_choices = _check_options(form)
     audience, opens, closes = _check_common(session, staff.school_id, form)
     poll = Poll(school_id=staff.school_id, question=question, kind=form.kind, max_choices=max_choices,
-                scale_low=clean_line(form.scale_low) if form.kind == "scale" else "",
-                scale_high=clean_line(form.scale_high) if form.kind == "scale" else "",
+                scale_low=one_line(form.scale_low) if form.kind == "scale" else "",
+                scale_high=one_line(form.scale_high) if form.kind == "scale" else "",
                 whole_school=audience is None, opens_at=opens, closes_at=closes, results=form.results,
                 created_by=staff.id)
     session.add(poll)

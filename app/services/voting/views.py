@@ -108,12 +108,6 @@ def open_for(session: Session, participant: Participant, *kinds: str) -> dict[st
                    for item in items[kind]] for kind in kinds}
 
 
-def home_section(session: Session, participant: Participant, school: School) -> dict:
-    """The pupil home: open polls and statements, newest first, answered ones marked."""
-    found = open_for(session, participant, POLL, STATEMENT)
-    return {"template": "voting/_home.html", "polls": found[POLL], "statements": found[STATEMENT]}
-
-
 def pupil_results(session: Session, participant: Participant, school: School, kind: str, item_id: int) -> ItemView:
     """For the API: the results a pupil may see, or a clear refusal."""
     view = pupil_item(session, participant, school, kind, item_id)

@@ -11,7 +11,7 @@ from app.services.access import Participant
 from app.services.errors import DomainError
 from app.services.voting.audience import groups_of, visible_item
 from app.services.voting.ballot_box import cast
-from app.services.voting.common import ANSWERS, POLL, STATEMENT, is_open
+from app.services.voting.common import ANSWERS, POLL, STATEMENT, is_open, k_of
 from app.services.voting.items import close_due
 from app.services.voting.views import ItemView, pupil_view
 
@@ -44,7 +44,7 @@ def _vote(session: Session, participant: Participant, school: School, kind: str,
     if not is_open(item):
         raise DomainError(_("Dit is gesloten. Je kan niet meer stemmen."))
     answers = choose(item, options)
-    created = cast(session, participant, kind, item.id, answers)
+    created = cast(session, participant, kind, item.id, answers, k_of(school))
     view = pupil_view(session, school, kind, item, options, answers, groups)
     view.created = created
     return view

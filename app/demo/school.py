@@ -1,4 +1,4 @@
-"""The demo school that `make run` serves: groups, one staff login per role, pupil codes.
+"""The demo school itself: groups, one staff login per role, help lines and pupil codes.
 
 Demo codes are derived from the server secret, so they can be printed again on every start
 without being stored. Real codes are random and printed once.
@@ -28,12 +28,8 @@ def demo_codes(server_key: bytes, count: int = DEMO_CODE_COUNT, group: str = DEM
     return codes
 
 
-def is_empty(session: Session) -> bool:
-    return session.exec(select(School)).first() is None
-
-
 def load(session: Session, server_key: bytes) -> School:
-    """Create the demo school. Each domain adds its demo content through DOMAIN_LOADERS."""
+    """Create the demo school without any domain's content (app.demo.loader adds that)."""
     school = school_service.ensure_school(session, "Demoschool Sint-Inspraak")
     for grade, classes in GRADES.items():
         school_service.add_group(session, school.id, grade)
@@ -52,16 +48,7 @@ def load(session: Session, server_key: bytes) -> School:
             session.add(ParticipationCode(school_id=school.id, group_id=group.id, sheet_id=sheet.id,
                                           lookup=anonymity.lookup_value(server_key, code)))
     session.flush()
-    for loader in domain_loaders():
-        loader(session, school, server_key)
     return school
-
-
-def domain_loaders():
-    """Demo content of the other domains, in order; each is (session, school, server_key) -> None."""
-    from app.services import moderation, proposals, voting
-
-    return [proposals.load_demo, voting.load_demo, moderation.load_demo]  # moderation last: it comments on the other domains' items
 
 
 def staff_logins(session: Session) -> list[tuple[str, str]]:

@@ -7,12 +7,13 @@ from sqlmodel import Session, select
 
 from app.models import Group, HasVoted, School, Staff, VoteTally
 from app.services import access, staff as staff_service, voting
+from app.services.shared import local_input
 from app.timeutil import utcnow
 from conftest import STAFF_PASSWORD
 
 
 def closes_in(days: float = 7) -> str:
-    return voting.local_input(utcnow() + timedelta(days=days))
+    return local_input(utcnow() + timedelta(days=days))
 
 
 def new_staff(session: Session, school: School, role: str = "council") -> Staff:
@@ -68,3 +69,10 @@ def set_k(session: Session, school: School, k: int) -> None:
     school.k_anonymity = k
     session.add(school)
     session.commit()
+
+
+def closed_tallies(session: Session, staff: Staff, kind: str, item_id: int) -> dict[tuple[str, str], int]:
+    """Close the item (which counts every pending ballot) and read its exact tallies."""
+    voting.close_now(session, staff, kind, item_id)
+    session.commit()
+    return tallies(session, kind, item_id)
