@@ -26,14 +26,15 @@ def load(session: Session, school: School, server_key: bytes) -> None:
         session.add(ScreeningName(school_id=school.id, name=name))
     session.flush()
     lookup = COMMENT_TARGETS.get("proposal")
-    target = next((i for i in range(1, 50) if lookup and lookup(session, school.id, i)), None)
+    target = next((i for i in range(1, 50) if lookup and lookup(session, school.id, i, None)), None)
     if target is None:
         return
     # Written by demo pupils whose slips are not among the five printed at start-up.
+    codes = demo_codes()
     for n, (status, verdict, body) in enumerate(DEMO_COMMENTS):
-        secret = anonymity.participant_secret(server_key, demo_codes(server_key)[-1 - n])
+        secret = anonymity.participant_secret(server_key, codes[-1 - n]) if len(codes) > n + 5 else secrets.token_bytes(32)
         nonce = secrets.token_hex(16)
-        session.add(Comment(school_id=school.id, target_kind="proposal", target_id=target, body=body,
+        session.add(Comment(school_id=school.id, target_kind="proposal", target_id=target, body=body, position=n + 1,
                             status=status, verdict=verdict, urgent=verdict in URGENT_VERDICTS, author_nonce=nonce,
                             author_tag=anonymity.pseudonym(secret, "comment-author", nonce)))
     session.flush()

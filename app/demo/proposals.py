@@ -35,7 +35,7 @@ def _demo_participants(session: Session, school: School, server_key: bytes) -> l
     people = []
     for group_name in ("3A", "3B", "4A", "4B", "5A"):
         group = school_service.find_group(session, school.id, group_name)
-        codes = demo_codes(server_key, group=group_name)
+        codes = demo_codes(group=group_name)
         for code in codes[5:] if group_name == DEMO_GROUP else codes:
             # code_id is only used to rebuild a participant from a cookie; these never have one.
             people.append(Participant(secret=anonymity.participant_secret(server_key, code), code_id=0,

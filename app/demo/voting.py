@@ -47,7 +47,7 @@ def load(session: Session, school: School, server_key: bytes) -> None:
     poll = make_poll(*DEMO_POLL[:2])
     trip = make_poll(*DEMO_CLOSED_POLL[:2], results="after_close")
     for name, indexes in DEMO_VOTERS.items():
-        codes = demo_codes(server_key, group=name)
+        codes = demo_codes(group=name)
         grade = int(name[0])
         for i in indexes:
             pupil = access.redeem(session, server_key, codes[i])
@@ -63,6 +63,6 @@ def load(session: Session, school: School, server_key: bytes) -> None:
                 vote_poll(session, pupil, school, item.id, [option.id])
     close_now(session, council, POLL, trip.id)
     # A pupil's own statement, waiting in the council's moderation queue.
-    pupil = access.redeem(session, server_key, demo_codes(server_key, group="4B")[20])
+    pupil = access.redeem(session, server_key, demo_codes(group="4B")[20])
     submit_statement(session, ratelimit.MemoryLimiter(), school, pupil, "Er moeten meer bankjes op de speelplaats")
     session.flush()

@@ -19,7 +19,7 @@ from sqlmodel import select
 from app import scrub
 from app.models import HasVoted, PendingBallot, VoteTally
 from app.services import access, voting
-from app.timeutil import utcnow
+from support.voting import closes_in
 
 PUPILS = 40
 GROUPS = ("3A", "3B", "4A")
@@ -28,7 +28,7 @@ GROUPS = ("3A", "3B", "4A")
 @pytest.fixture
 def items(session, school, make_staff):
     council = make_staff("council")
-    closes = voting.local_input(utcnow().replace(year=utcnow().year + 1))
+    closes = closes_in(days=300)
     made = []
     for i in range(3):
         st = voting.create_statement(session, council.staff, voting.ItemForm(

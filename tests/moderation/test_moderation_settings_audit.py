@@ -122,7 +122,7 @@ def test_demo_without_proposals_seeds_only_the_name_list(session, school):
 
 def test_demo_comments_on_the_first_public_proposal(session, school):
     saved = moderation.COMMENT_TARGETS.get("proposal")
-    moderation.COMMENT_TARGETS["proposal"] = lambda s, sid, iid: "Demo-voorstel" if iid == 2 else None
+    moderation.COMMENT_TARGETS["proposal"] = lambda s, sid, iid, reader=None: "Demo-voorstel" if iid == 2 else None
     try:
         moderation_demo.load(session, school, b"k" * 32)
     finally:
@@ -130,7 +130,7 @@ def test_demo_comments_on_the_first_public_proposal(session, school):
             moderation.COMMENT_TARGETS["proposal"] = saved
         else:
             moderation.COMMENT_TARGETS.pop("proposal", None)
-    rows = session.exec(select(Comment).order_by(Comment.id)).all()
+    rows = session.exec(select(Comment).order_by(Comment.position)).all()
     assert [(c.target_id, c.status, c.urgent) for c in rows] == [
         (2, "published", False), (2, "published", False), (2, "pending", True)]
     assert [(i.kind, i.verdict) for i in moderation.queue(session, school.id)] == [("comment", "crisis")]

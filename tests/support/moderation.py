@@ -21,7 +21,7 @@ OK = "Goed idee, dan moeten we niet meer in de regen wachten"
 
 @pytest.fixture
 def target():
-    moderation.COMMENT_TARGETS["testitem"] = lambda session, school_id, item_id: (
+    moderation.COMMENT_TARGETS["testitem"] = lambda session, school_id, item_id, reader=None: (
         "Een overdekte fietsenstalling" if item_id == 1 else None)
     yield URL
     moderation.COMMENT_TARGETS.pop("testitem", None)
@@ -35,7 +35,7 @@ def post_mode(session, school):
 
 def comments(session) -> list[Comment]:
     session.expire_all()
-    return list(session.exec(select(Comment).order_by(Comment.id)))
+    return list(session.exec(select(Comment).order_by(Comment.target_kind, Comment.target_id, Comment.position)))
 
 
 def audit_actions(session) -> list[tuple[str, str, int | None, str]]:

@@ -4,7 +4,7 @@ the thread a reader may see, and comments in the moderation queue."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from app.i18n import _
@@ -26,9 +26,11 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
-# Items pupils can comment on: kind -> (session, school_id, item_id) -> the item's title,
-# or None when it does not exist (or is not public). Filled by app.domains.wire().
-COMMENT_TARGETS: dict[str, Callable[[Session, int, int], str | None]] = {}
+# Items pupils can comment on: kind -> (session, school_id, item_id, reader) -> the item's title,
+# or None when it does not exist, is not public, or is not for this reader (a pupil: the
+# item's own audience and opening time apply to its comments). Staff read with reader None.
+# Filled by app.domains.wire().
+COMMENT_TARGETS: dict[str, Callable[..., str | None]] = {}
 # Optional: kind -> URL of the item's own page, with "{id}", for a link back from the comments.
 COMMENT_TARGET_URLS: dict[str, str] = {}
 
@@ -38,7 +40,7 @@ class CommentTarget:
     """A kind of item pupils can comment on, as a domain declares it."""
 
     kind: str
-    title: Callable[[Session, int, int], str | None]
+    title: Callable[..., str | None]
     url: str = ""  # the item's own page, with "{id}"
 
 
@@ -48,11 +50,11 @@ def register_target(target: CommentTarget) -> None:
         COMMENT_TARGET_URLS[target.kind] = target.url
 
 
-def target_title(session: Session, school_id: int, kind: str, target_id: int) -> str:
+def target_title(session: Session, school_id: int, kind: str, target_id: int, reader=None) -> str:
     lookup = COMMENT_TARGETS.get(kind)
     if lookup is None:
         raise NotFound(_("Hier kan je niet reageren."))
-    title = lookup(session, school_id, target_id)
+    title = lookup(session, school_id, target_id, reader)
     if title is None:
         raise NotFound(_("Dit onderwerp bestaat niet (meer)."))
     return title
@@ -96,10 +98,10 @@ class Thread:
 
 def thread(session: Session, school_id: int, kind: str, target_id: int, participant=None) -> Thread:
     """The comments a reader may see: published ones, plus the reader's own in any state."""
-    title = target_title(session, school_id, kind, target_id)
+    title = target_title(session, school_id, kind, target_id, participant)
     rows = session.exec(select(Comment).where(
         Comment.school_id == school_id, Comment.target_kind == kind, Comment.target_id == target_id
-    ).order_by(Comment.id)).all()
+    ).order_by(Comment.position, Comment.id)).all()
     views = {c.id: CommentView(c, is_author(participant, c)) for c in rows}
     shown = {i: v for i, v in views.items() if v.mine or v.comment.status == "published"}
     top, orphans = [], []
@@ -133,7 +135,7 @@ def post_comment(session: Session, limiter, participant, kind: str, target_id: i
                  parent_id: int | None = None) -> tuple[Comment, Screened]:
     """A pupil's new comment or reply, screened and counted against the posting budget."""
     school = session.get(School, participant.school_id)
-    target_title(session, school.id, kind, target_id)
+    target_title(session, school.id, kind, target_id, participant)
     body = clean_text(body)
     if not body:
         raise DomainError(_("Schrijf eerst je reactie."))
@@ -146,7 +148,10 @@ def post_comment(session: Session, limiter, participant, kind: str, target_id: i
     if not allow_post(limiter, participant):
         raise PostingLimit(screened)
     nonce, tag = shared.new_author_tag(participant, "comment-author")
+    position = session.exec(select(func.coalesce(func.max(Comment.position), 0)).where(
+        Comment.target_kind == kind, Comment.target_id == target_id)).one() + 1
     comment = Comment(school_id=school.id, target_kind=kind, target_id=target_id, parent_id=parent_id, body=body,
+                      position=position,
                       status=screened.status, urgent=screened.urgent, verdict=screened.verdict,
                       author_nonce=nonce, author_tag=tag)
     session.add(comment)
@@ -177,7 +182,7 @@ def pending_comments(session: Session, school_id: int) -> list[QueueItem]:
         key = (c.target_kind, c.target_id)
         if key not in titles:
             lookup = COMMENT_TARGETS.get(c.target_kind)
-            titles[key] = (lookup(session, school_id, c.target_id) if lookup else None) or ""
+            titles[key] = (lookup(session, school_id, c.target_id, None) if lookup else None) or ""
         items.append(QueueItem(
             kind="comment", id=c.id, text=c.body, urgent=c.urgent, verdict=c.verdict, created_at=c.created_at,
             url=f"/reacties/{c.target_kind}/{c.target_id}", context=titles[key],

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app.i18n import _
 from app.models import Comment, ContentFlag, School
 from app.services.errors import Conflict, DomainError, NotFound
-from app.services.moderation.comments import get_comment, is_author
+from app.services.moderation.comments import get_comment, is_author, target_title
 from app.services.shared import N_
 
 
@@ -43,6 +43,7 @@ def flag_comment(session: Session, participant, comment_id: int, reason: str) ->
     comment = get_comment(session, school.id, comment_id)
     if comment.status != "published":
         raise NotFound(_("Deze reactie bestaat niet (meer)."))
+    target_title(session, school.id, comment.target_kind, comment.target_id, participant)  # its item's audience
     if is_author(participant, comment):
         raise DomainError(_("Je kan je eigen reactie niet melden."))
     add_flag(session, school.id, participant, "comment", comment.id, reason)

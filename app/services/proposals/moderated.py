@@ -37,7 +37,8 @@ def decide(session: Session, staff: Staff, item_id: int, decision: str, reason: 
                audited=False)
 
 
-def comment_target(session: Session, school_id: int, item_id: int) -> str | None:
+def comment_target(session: Session, school_id: int, item_id: int, reader=None) -> str | None:
+    """Published proposals are for the whole school, so every reader of the school may comment."""
     proposal = session.get(Proposal, item_id)
     if proposal is None or proposal.school_id != school_id or proposal.state not in PUBLIC_STATES:
         return None
