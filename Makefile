@@ -34,6 +34,7 @@ test-postgresql:
 bench: setup
 	$(BIN)/python bench/break.py
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/screening.py
 
 clean:
 	rm -rf $(VENV) node_modules

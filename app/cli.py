@@ -1,4 +1,4 @@
-"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, backup."""
+"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, screen-train, backup."""
 
 import argparse
 import json
@@ -148,9 +148,27 @@ def _school_names() -> list[str]:
 
 def cmd_screen(args) -> int:
     from app.services import screening
+    from app.services.screening import evaluate
 
+    if args.eval:
+        try:
+            figures = evaluate.evaluate_file(Path(args.eval))
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print("\n".join(figures.lines()))
+        return 0
+    if args.text is None:
+        print("Geef een tekst, of --eval FILE.", file=sys.stderr)
+        return 2
     print(json.dumps(screening.screen(args.text, names=_school_names()).to_dict(), ensure_ascii=False))
     return 0
+
+
+def cmd_screen_train(args) -> int:
+    from app.services.screening import train
+
+    return train.main(["--c", str(args.c)] if args.c else [])
 
 
 def cmd_backup(args) -> int:
@@ -198,8 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--name")
     st.set_defaults(func=cmd_staff)
     sr = sub.add_parser("screen", help="screen a text as pupil text is screened; prints JSON")
-    sr.add_argument("text")
+    sr.add_argument("text", nargs="?")
+    sr.add_argument("--eval", metavar="FILE", help="score a labelled JSON file: recall per kind, false alarms")
     sr.set_defaults(func=cmd_screen)
+    stt = sub.add_parser("screen-train", help="train the learned screener from the corpus (needs the train extra)")
+    stt.add_argument("--c", type=float, help="inverse regularisation strength")
+    stt.set_defaults(func=cmd_screen_train)
     b = sub.add_parser("backup", help="copy the SQLite database to a file")
     b.add_argument("file")
     b.set_defaults(func=cmd_backup)
