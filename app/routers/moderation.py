@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
@@ -175,15 +175,18 @@ def _comment_json(view: moderation.CommentView) -> dict:
 
 
 class CommentIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a boolean is not a number, a number not a text
     body: str = Field(max_length=20_000)
     parent_id: int | None = None
 
 
 class FlagIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a boolean is not a number, a number not a text
     reason: str = Field(max_length=40)
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(strict=True)  # a boolean is not a number, a number not a text
     decision: str = Field(max_length=20)
     reason: str = Field(default="", max_length=40)
     text: str | None = Field(default=None, max_length=20_000)

@@ -18,6 +18,7 @@ from app.db import DbSession
 from app.deps import (Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect,
                       json_only)
 from app.i18n import _
+from app.security import bounds
 from app.services import moderation, proposals
 from app.services.access import Participant
 from app.services.errors import DomainError
@@ -83,9 +84,11 @@ def _date_or_none(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Deze datum klopt niet. Gebruik de vorm 2026-05-31.")) from None
+    bounds.sane_date(day)
+    return day
 
 
 def home_section(session, participant: Participant, school) -> dict:

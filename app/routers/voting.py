@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.db import DbSession
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
+from app.security import bounds
 from app.services import access, moderation, voting
 from app.services.errors import DomainError, NotFound
 from app.web import is_htmx, redirect, render
@@ -38,7 +39,8 @@ def _int_or_none(value: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    return int(value) if value.lstrip("-").isdigit() else 0  # 0: the service says what is allowed
+    number = int(value) if value.lstrip("-").isdigit() and len(value) < 12 else 0
+    return number if bounds.int_in_range(number) else 0  # 0: the service says what is allowed
 
 
 # --- pupils ----------------------------------------------------------------------------
@@ -288,14 +290,15 @@ class StatementOut(BaseModel):
 
 
 class PollVoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
+    model_config = ConfigDict(extra="forbid", strict=True,
+                              json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
     option_ids: list[int] | None = Field(default=None, max_length=50,
                                          description="Single and multiple choice polls.")
     value: int | None = Field(default=None, description="Scale polls: 1 to 5.")
 
 
 class StatementVoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     answer: str | None = Field(default=None, max_length=20, description="agree, disagree or pass",
                                json_schema_extra={"enum": list(voting.ANSWERS)})
 

@@ -7,8 +7,6 @@ new one. The tallies never learn who, when or in which order; the has-voted rows
 deleted when the item closes.
 """
 
-import csv
-import io
 import re
 import secrets
 import unicodedata
@@ -25,6 +23,7 @@ from sqlmodel import Session, select
 from app.i18n import _
 from app.models import (Group, HasVoted, LiveSession, Poll, PollOption, School, Staff, Statement, VoteAudience,
                         VoteTally)
+from app.security import bounds, csv as security_csv
 from app.services import anonymity, audit, moderation
 from app.services.access import Participant
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
@@ -83,6 +82,7 @@ def parse_local(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Deze datum en dit uur kloppen niet: {value}.").format(value=value[:20])) from None
+    bounds.sane_date(parsed)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_TZ)
     return parsed.astimezone(ZoneInfo("UTC"))
@@ -910,20 +910,17 @@ def staff_overview(session: Session, school: School) -> dict:
 
 def results_csv(views: list[StaffView]) -> str:
     """Aggregates only, hidden cells as "te weinig antwoorden": the same cells as on screen."""
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the accents right
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("soort"), "id", _("tekst"), _("groep"), _("antwoord"), _("aantal"), _("procent")])
+    rows = [[_("soort"), "id", _("tekst"), _("groep"), _("antwoord"), _("aantal"), _("procent")]]
     hidden = _(SUPPRESSED)
     for view in views:
         kind = _("stelling") if view.kind == STATEMENT else _("peiling")
         for breakdown in [view.results.overall, *view.results.by_grade]:
             group = breakdown.label or _("iedereen")
             for cell in [breakdown.voters, *breakdown.cells]:
-                writer.writerow([kind, view.id, view.title, group, cell.label,
-                                 hidden if cell.suppressed else cell.count,
-                                 "" if cell.percent is None else cell.percent])
-    return out.getvalue()
+                rows.append([kind, view.id, view.title, group, cell.label,
+                             hidden if cell.suppressed else cell.count, "" if cell.percent is None else cell.percent])
+    # The BOM lets spreadsheet programs read the accents right.
+    return security_csv.write(rows, delimiter=";", bom=True)
 
 
 def form_choices(session: Session, school_id: int) -> dict:
