@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = Inspraak(title="Inspraak", version="0.1.0", docs_url=None, redoc_url=None,
-                   openapi_url="/openapi.json", dependencies=[Depends(limits.bounded_ids)])
+                   openapi_url="/openapi.json", dependencies=[Depends(limits.bounded_params)])
     app.state.settings = settings
     app.state.secret = settings.secret()
     app.state.engine = make_engine(settings.db_url)

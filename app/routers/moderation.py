@@ -15,6 +15,7 @@ from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.models import School
+from app.security import bounds
 from app.services import moderation
 from app.services.errors import DomainError
 from app.web import is_htmx, redirect, render
@@ -175,18 +176,18 @@ def _comment_json(view: moderation.CommentView) -> dict:
 
 
 class CommentIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a boolean is not a number, a number not a text
+    model_config = ConfigDict(strict=True, extra="forbid")  # a boolean is not a number, a number not a text
     body: str = Field(max_length=20_000)
-    parent_id: int | None = None
+    parent_id: bounds.JsonInt | None = None
 
 
 class FlagIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a boolean is not a number, a number not a text
+    model_config = ConfigDict(strict=True, extra="forbid")  # a boolean is not a number, a number not a text
     reason: str = Field(max_length=40)
 
 
 class DecisionIn(BaseModel):
-    model_config = ConfigDict(strict=True)  # a boolean is not a number, a number not a text
+    model_config = ConfigDict(strict=True, extra="forbid")  # a boolean is not a number, a number not a text
     decision: str = Field(max_length=20)
     reason: str = Field(default="", max_length=40)
     text: str | None = Field(default=None, max_length=20_000)

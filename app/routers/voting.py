@@ -292,9 +292,9 @@ class StatementOut(BaseModel):
 class PollVoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True,
                               json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
-    option_ids: list[int] | None = Field(default=None, max_length=50,
-                                         description="Single and multiple choice polls.")
-    value: int | None = Field(default=None, description="Scale polls: 1 to 5.")
+    option_ids: list[bounds.JsonInt] | None = Field(default=None, max_length=50,
+                                                    description="Single and multiple choice polls.")
+    value: bounds.JsonInt | None = Field(default=None, description="Scale polls: 1 to 5.")
 
 
 class StatementVoteIn(BaseModel):

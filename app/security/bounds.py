@@ -7,6 +7,9 @@ Pure rules without HTTP. `app.security.limits` applies them to every request; se
 import re
 import unicodedata
 from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 from app.i18n import _
 from app.services.errors import DomainError
@@ -30,6 +33,10 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", _BAD_CHARS.sub("", value))
 
 
+def has_control_characters(value: str) -> bool:
+    return _BAD_CHARS.search(value) is not None
+
+
 def int_in_range(value: int) -> bool:
     return INT_MIN <= value <= INT_MAX
 
@@ -40,3 +47,18 @@ def sane_date(value: date | datetime) -> None:
     if not FIRST_DATE <= day <= LAST_DATE:
         raise DomainError(_("Kies een datum tussen {first} en {last}.").format(
             first=FIRST_DATE.year, last=LAST_DATE.year))
+
+
+def _whole_number(value):
+    """JSON Schema's integer: a number without a fraction (3 or 3.0), never true or "3"."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a whole number")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("Input should be a whole number")
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(f"Input should be between {INT_MIN} and {INT_MAX}")
+    return int(value)
+
+
+# An integer in a JSON body of the API: strict (a boolean is not a number) and within range.
+JsonInt = Annotated[int, BeforeValidator(_whole_number)]

@@ -44,9 +44,9 @@ def _has_session(scope) -> bool:
     return False
 
 
-def cache_policy(scope) -> str:
+def cache_policy(scope, status: int) -> str:
     route = getattr(scope.get("route"), "path", None)
-    if route in PUBLIC_PAGES and not _has_session(scope):
+    if status < 400 and route in PUBLIC_PAGES and not _has_session(scope):
         return PUBLIC_PAGES[route]
     return NO_STORE
 
@@ -68,7 +68,7 @@ class SecurityHeaders:
                 for name, value in self.headers:
                     headers.setdefault(name, value)
                 if "cache-control" not in headers:
-                    headers["cache-control"] = cache_policy(scope)
+                    headers["cache-control"] = cache_policy(scope, message["status"])
             await send(message)
 
         await self.app(scope, receive, send_wrapper)

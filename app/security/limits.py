@@ -2,8 +2,9 @@
 
 - A body over the limit is refused with 413 as soon as its size is known (Content-Length, or
   counting the stream), and is never read to the end.
-- Text is cleaned on the way in: the path, the query string, form bodies and JSON bodies.
-  Multipart bodies are refused with 415: no form here takes files.
+- Text is cleaned on the way in: the query string, form bodies and JSON bodies. Multipart
+  bodies are refused with 415: no form here takes files. A path with control characters
+  names nothing: 404.
 - A JSON integer outside the database's range is a 422; so is a JSON body that is not valid JSON.
 - An integer parameter of a route outside that range is a 404 when it names something in the
   path (nothing can have that id), a 400 in a query string or a form.
@@ -22,7 +23,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from app.i18n import _
-from app.security.bounds import clean_text, int_in_range
+from app.security.bounds import clean_text, has_control_characters, int_in_range
 from app.services.errors import DomainError, NotFound
 
 FORM = "application/x-www-form-urlencoded"
@@ -130,7 +131,7 @@ class _Body:
 
 
 class RequestLimits:
-    """ASGI middleware: body size, clean text in path, query and body."""
+    """ASGI middleware: body size, clean text in the query and the body."""
 
     def __init__(self, app, max_body_bytes: int) -> None:
         self.app, self.limit = app, max_body_bytes
@@ -138,7 +139,6 @@ class RequestLimits:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        scope["path"] = clean_text(scope["path"])
         query = scope.get("query_string", b"")
         if query and not _plain(query):
             cleaned = _clean_pairs(query.decode("latin-1"))
@@ -186,13 +186,15 @@ def _out_of_range(raw) -> bool:
         return False  # not a number at all: the route's own validation says so
 
 
-async def bounded_ids(request: Request) -> None:
-    """App-wide dependency: integer parameters the database could not hold never reach a route."""
+async def bounded_params(request: Request) -> None:
+    """App-wide dependency: path parameters with control characters and integer parameters the
+    database could not hold never reach a route."""
     route = request.scope.get("route")
     if getattr(route, "dependant", None) is None:
         return
     path, query, form = _int_params(route)
-    if any(_out_of_range(request.path_params.get(name)) for name in path):
+    if (any(_out_of_range(request.path_params.get(name)) for name in path)
+            or any(isinstance(v, str) and has_control_characters(v) for v in request.path_params.values())):
         raise NotFound(_("Deze pagina bestaat niet."))
     values = [v for name in query for v in request.query_params.getlist(name)]
     if form and request.headers.get("content-type", "").lower().startswith(FORM):

@@ -1,0 +1,49 @@
+"""Finding 10: liveness at /healthz and readiness at /readyz (the database answers and is at
+the newest migration), outside the API prefix and out of the logs."""
+
+import logging
+
+from alembic import command
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+
+
+def test_liveness_and_readiness_at_the_root(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.json() == {"status": "ready"}
+    assert client.head("/healthz").status_code == 200
+    assert client.get("/api/v1/healthz").json() == {"status": "ok"}  # what older clients probe
+
+
+def test_probes_write_no_log_line(client, caplog):
+    with caplog.at_level(logging.INFO, logger="inspraak.access"):
+        client.get("/healthz")
+        client.get("/readyz")
+        client.get("/api/v1/healthz")
+    lines = [r.getMessage() for r in caplog.records if r.name == "inspraak.access"]
+    assert len(lines) == 1 and "/api/v1/healthz" in lines[0]
+
+
+def test_not_ready_without_a_database(settings, tmp_path):
+    app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'empty.db'}"}))
+    c = TestClient(app)
+    assert c.get("/healthz").status_code == 200  # alive...
+    r = c.get("/readyz")
+    assert r.status_code == 503 and r.json() == {"status": "unavailable", "reason": "database"}  # ...not ready
+
+
+def test_not_ready_before_the_newest_migration(settings, migrated, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrated.set_main_option("sqlalchemy.url", url)
+    try:
+        command.upgrade(migrated, "0005")
+        c = TestClient(create_app(settings.model_copy(update={"database_url": url})))
+        r = c.get("/readyz")
+        assert r.status_code == 503 and r.json()["reason"] == "migrations"
+        command.upgrade(migrated, "head")
+        assert c.get("/readyz").status_code == 200
+    finally:
+        migrated.set_main_option("sqlalchemy.url", settings.db_url)
