@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Bodies over this are refused (413) before they are read: the longest form is well below.
     max_body_bytes: int = 1_000_000
     redis_url: str = ""
+    # Addresses of a reverse proxy whose X-Forwarded-For is trusted (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = ""
     debug: bool = False
 
     @model_validator(mode="after")

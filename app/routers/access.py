@@ -1,5 +1,6 @@
 """Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
 
+import ipaddress
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,8 +17,15 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
 def _client_key(request: Request) -> str:
-    # Used only as a short-lived, hashed rate-limit key; never stored or logged.
-    return request.client.host if request.client else "-"  # anonymity-ok
+    # Used only as a short-lived, hashed rate-limit key; never stored or logged. An IPv6
+    # client counts as its /64 network: one line has that many addresses to hop between.
+    host = request.client.host if request.client else "-"  # anonymity-ok
+    if ":" in host:
+        try:
+            return str(ipaddress.ip_network(f"{host}/64", strict=False))
+        except ValueError:
+            pass
+    return host
 
 
 def _join_rules(request: Request) -> list[ratelimit.Rule]:

@@ -78,3 +78,12 @@ def test_right_passwords_do_not_count(app, session, school, monkeypatch):
     add_staff(session, school, "raad.d")
     for _ in range(5):
         assert login(Client(app), "raad.d", STAFF_PASSWORD).status_code == 303
+
+
+def test_an_ipv6_network_counts_as_one_address(app, new_codes):
+    limit = app.state.settings.join_rate_limit
+    for i in range(limit):
+        assert from_address(app, f"2001:db8:1:2::{i + 1:x}").form("/join", {"code": WRONG}).status_code == 400
+    assert from_address(app, "2001:db8:1:2::ffff").form("/join", {"code": new_codes("3A")[0]}).status_code == 429
+    r = from_address(app, "2001:db8:1:3::1").form("/join", {"code": new_codes("3A")[0]}, follow_redirects=False)
+    assert r.status_code == 303

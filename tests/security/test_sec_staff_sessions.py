@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.models import AuditEntry, Staff
 from app.web import STAFF_COOKIE
-from conftest import STAFF_PASSWORD, Client
+from conftest import ROOT, STAFF_PASSWORD, Client
 from security_support import add_staff, login
 
 NEW_PASSWORD = "paarse olifant danst traag"
@@ -172,3 +172,21 @@ def test_a_session_ends_after_its_maximum_time_however_used(app, session, school
         assert browser.get("/staff").status_code == 200
     _age_sessions(session, minutes=59)
     assert _locked_out(browser)
+
+
+def test_the_operator_sets_a_password_for_a_locked_out_admin(app, settings, session, school):
+    import os
+    import subprocess
+    import sys
+
+    add_staff(session, school, "enige.beheerder", "admin")
+    browser = _signed_in(app, "enige.beheerder")
+    env = {**os.environ, "INSPRAAK_DATABASE_URL": settings.db_url, "INSPRAAK_SECRET_KEY": settings.secret_key,
+           "INSPRAAK_VAR_DIR": str(settings.var_dir)}
+    run = [sys.executable, "-m", "app.cli", "staff", "password", "--username", "enige.beheerder"]
+    weak = subprocess.run(run, input="aaaaaaaaaaaa\n", text=True, capture_output=True, env=env, cwd=ROOT)
+    assert weak.returncode == 2 and "te makkelijk" in weak.stderr
+    done = subprocess.run(run, input=NEW_PASSWORD + "\n", text=True, capture_output=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert _locked_out(browser)
+    assert login(Client(app), "enige.beheerder", NEW_PASSWORD).status_code == 303

@@ -58,6 +58,19 @@ def change_password(session: Session, staff: Staff, current: str, new: str, repe
     audit.record(session, staff, "staff.password", "staff", staff.id, staff.username)
 
 
+def set_password(session: Session, username: str, password: str) -> Staff:
+    """The operator's way in for a locked-out account (the command line): sessions end."""
+    staff = session.exec(select(Staff).where(Staff.username == username.strip().lower())).first()
+    if staff is None:
+        raise NotFound(_("Dit account bestaat niet."))
+    passwords.check(password, staff.username, staff.display_name)
+    staff.password_hash = passwords.hash_password(password)
+    staff.must_change_password = False
+    session.add(staff)
+    sessions.end_all(session, staff.id)
+    return staff
+
+
 def _school_account(session: Session, by: Staff, staff_id: int) -> Staff:
     staff = session.get(Staff, staff_id)
     if staff is None or staff.school_id != by.school_id:
