@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from app.db import DbSession
 from app.i18n import _
 from app.models import School, Staff
-from app.security.csrf import CsrfFailed, csrf_protect, json_only  # noqa: F401 (routers import them from here)
+from app.security.csrf import csrf_protect, json_only  # noqa: F401 (routers import them from here)
 from app.services import access, school as school_service
 from app.services.access import Participant
 from app.services.staff import sessions
