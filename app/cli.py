@@ -17,6 +17,13 @@ def _engine():
     return make_engine(get_settings().db_url)
 
 
+def _session(**kwargs) -> Session:
+    """A session for one command: one transaction, with the server key the services need."""
+    session = Session(_engine(), **kwargs)
+    session.info["server_key"] = get_settings().secret()
+    return session
+
+
 def migrate() -> None:
     from alembic import command
     from alembic.config import Config
@@ -40,7 +47,7 @@ def cmd_demo(args) -> int:
 
     settings = get_settings()
     key = settings.secret()
-    with Session(_engine()) as session:
+    with _session() as session:
         if demo.is_empty(session):
             demo.load(session, key)
             session.commit()
@@ -77,7 +84,7 @@ def cmd_serve(args) -> int:
 def cmd_groups(args) -> int:
     from app.services import school as school_service
 
-    with Session(_engine()) as session:
+    with _session() as session:
         school = _school(session)
         if args.action == "add":
             school_service.add_group(session, school.id, args.name, args.parent)
@@ -93,7 +100,7 @@ def cmd_codes(args) -> int:
     from app.web import templates
 
     settings = get_settings()
-    with Session(_engine(), expire_on_commit=False) as session:
+    with _session(expire_on_commit=False) as session:
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
         _sheet, codes = access.create_codes(session, settings.secret(), group, args.count)
@@ -115,7 +122,7 @@ def cmd_staff(args) -> int:
     from app.services import staff as staff_service
 
     password = sys.stdin.readline().rstrip("\n")
-    with Session(_engine()) as session:
+    with _session() as session:
         if args.action == "password":
             staff_service.set_password(session, args.username, password)
             session.commit()
@@ -139,7 +146,7 @@ def _school_names() -> list[str]:
     if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).is_file():
         return []  # do not create an empty database just to screen a text
     try:
-        with Session(_engine()) as session:
+        with _session() as session:
             return moderation.school_names(session, _school(session).id)
     except (SQLAlchemyError, DomainError):
         return []

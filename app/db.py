@@ -1,8 +1,5 @@
 """Engine and the per-request session: each request is one transaction."""
 
-import asyncio
-import contextlib
-import weakref
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -11,6 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+from app import scrub, writer
 
 
 def make_engine(url: str) -> Engine:
@@ -24,7 +23,11 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            # Deleted rows are overwritten with zeros, not left in free pages (has-voted rows
+            # after closing); the log is truncated after erasures and kept small in between.
+            cur.execute("PRAGMA secure_delete=ON")
+            cur.execute("PRAGMA journal_size_limit=4194304")
             cur.close()
 
         # pysqlite's own transaction handling defers BEGIN; take the write lock at the
@@ -33,43 +36,36 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+        writer.install(engine)
+        scrub.install(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-
-
-# One SQLite transaction at a time per event loop, queued fairly (FIFO) in the loop.
-# SQLite has one writer; with BEGIN IMMEDIATE every transaction takes that lock. Waiting for it
-# inside worker threads can fill the whole thread pool with waiters while the request that holds
-# the lock has no thread left to finish, and the server stalls until the busy timeout. Queuing in
-# the event loop keeps waiters out of the pool. (Separate loops, as TestClient makes, and separate
-# processes still meet at SQLite's own lock.)
-_GATES: "weakref.WeakKeyDictionary[Engine, weakref.WeakKeyDictionary]" = weakref.WeakKeyDictionary()
-
-
-def _gate(engine: Engine):
-    if engine.dialect.name != "sqlite":
-        return contextlib.nullcontext()
-    per_loop = _GATES.setdefault(engine, weakref.WeakKeyDictionary())
-    loop = asyncio.get_running_loop()
-    lock = per_loop.get(loop)
-    if lock is None:
-        lock = per_loop[loop] = asyncio.Lock()
-    return lock
+    engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    scrub.install(engine)
+    return engine
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """Commit when the route returns normally, roll back on any exception."""
+    """One transaction per request: committed when the route returns normally, rolled back on
+    any exception. On SQLite requests take turns and commit in batches (app/writer.py)."""
     engine = request.app.state.engine
-    async with _gate(engine):
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                await run_in_threadpool(session.commit)
-            except BaseException:
-                await run_in_threadpool(session.rollback)
-                raise
+    if engine.dialect.name == "sqlite":
+        async for session in writer.sqlite_session(engine, request.app.state.secret):
+            yield session
+        return
+    with Session(engine, expire_on_commit=False) as session:
+        session.info["server_key"] = request.app.state.secret
+        try:
+            yield session
+            tables = scrub.written_tables(session.connection())
+            await run_in_threadpool(session.commit)
+        except BaseException:
+            await run_in_threadpool(session.rollback)
+            raise
+        scrub.tracker(engine).note(tables)
+    if session.info.get("erased"):
+        await run_in_threadpool(scrub.scrub, engine, True)
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

@@ -45,5 +45,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Marks a text for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
 def pick_locale(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LOCALES else DEFAULT

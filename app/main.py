@@ -1,5 +1,7 @@
 """App factory: settings, middleware, routers, templates, static files."""
 
+import asyncio
+import contextlib
 import logging
 
 from fastapi import Depends, FastAPI, Request
@@ -9,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from app import scrub, writer
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.deps import MustChangePassword, NeedsCode, NeedsLogin, WrongRole
@@ -111,11 +114,35 @@ class Inspraak(FastAPI):
         return SecurityHeaders(Probes(inner, self.state.engine), https=self.state.settings.secure_cookies)
 
 
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI):
+    """While serving: mix pupil tables now and then; at shutdown, mix and scrub once more."""
+    engine = app.state.engine
+
+    async def every_while():
+        while True:
+            await asyncio.sleep(scrub.MIX_SECONDS / 3)
+            try:
+                await writer.maintain(engine)
+            except Exception:  # a failed mix is retried next round; never take the server down
+                logging.getLogger("inspraak.scrub").exception("mixing pupil tables failed")
+
+    task = asyncio.create_task(every_while())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await writer.maintain(engine, force=True)
+        await asyncio.to_thread(scrub.scrub, engine)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = Inspraak(title="Inspraak", version="0.1.0", docs_url=None, redoc_url=None,
-                   openapi_url="/openapi.json", dependencies=[Depends(limits.bounded_params)])
+    app = Inspraak(title="Inspraak", version="0.1.0", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+                   lifespan=lifespan, dependencies=[Depends(limits.bounded_params)])
     app.state.settings = settings
     app.state.secret = settings.secret()
     app.state.engine = make_engine(settings.db_url)

@@ -1,16 +1,14 @@
-"""One ASGI middleware for what every response needs: the language, and an access log that
-never holds a client address or a code. (Security headers and the CSRF cookie: `app.security`.)"""
+"""One ASGI middleware for what every response needs: the language, and aggregate metrics
+instead of an access log (no request is dated). Security headers and the CSRF cookie live in
+`app.security`."""
 
-import logging
 import time
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 
-from app import i18n
+from app import i18n, metrics
 from app.web import LANG_COOKIE
-
-log = logging.getLogger("inspraak.access")
 
 
 def request_cookies(scope) -> dict[str, str]:
@@ -51,6 +49,6 @@ class WebMiddleware:
         finally:
             i18n.current_locale.reset(token)
             route = scope.get("route")
-            # The route's template (/c/{code}), never the raw path: codes must not reach a log.
+            # The route's template (/c/{code}), never the raw path: codes must not reach a metric.
             path = getattr(route, "path", None) or "(unmatched)"
-            log.info("%s %s %s %.1fms", scope["method"], path, status, (time.perf_counter() - started) * 1000)
+            metrics.observe(scope["method"], path, status, time.perf_counter() - started)

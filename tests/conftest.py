@@ -120,6 +120,7 @@ def test_engine(app_instance):
 @pytest.fixture
 def session(app, test_engine):
     with Session(test_engine, expire_on_commit=False) as s:
+        s.info["server_key"] = app.state.secret
         yield s
 
 

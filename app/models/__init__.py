@@ -6,6 +6,6 @@ from app.models.moderation import Comment, ContentFlag, ScreeningName
 from app.models.proposals import Proposal, ProposalCategory, ProposalEvent, ProposalSupport, SchoolHoliday
 from app.models.school import Group, School
 from app.models.staff import AuditEntry, Staff, StaffSession
-from app.models.voting import HasVoted, LiveSession, Poll, PollOption, Statement, VoteAudience, VoteTally
+from app.models.voting import HasVoted, LiveSession, PendingBallot, Poll, PollOption, Statement, VoteAudience, VoteTally
 
-__all__ = ["HasVoted", "LiveSession", "Poll", "PollOption", "Statement", "VoteAudience", "VoteTally", "Proposal", "ProposalCategory", "ProposalEvent", "ProposalSupport", "SchoolHoliday", "Comment", "ContentFlag", "ScreeningName", "AuditEntry", "CodeSheet", "Group", "HelpResource", "ParticipationCode", "School", "Staff", "StaffSession"]
+__all__ = ["HasVoted", "LiveSession", "PendingBallot", "Poll", "PollOption", "Statement", "VoteAudience", "VoteTally", "Proposal", "ProposalCategory", "ProposalEvent", "ProposalSupport", "SchoolHoliday", "Comment", "ContentFlag", "ScreeningName", "AuditEntry", "CodeSheet", "Group", "HelpResource", "ParticipationCode", "School", "Staff", "StaffSession"]

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.models.keys import random_id
 from app.timeutil import now_hour
 
 COMMENT_MAX = 1000
@@ -17,7 +18,8 @@ COMMENT_MAX = 1000
 class Comment(SQLModel, table=True):
     __table_args__ = (Index("ix_comment_target", "school_id", "target_kind", "target_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    # Random, not counting up: an id in order would line up with its writer's other actions.
+    id: int | None = Field(default_factory=random_id, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     target_kind: str = Field(max_length=20)  # "proposal" | "poll" | "statement"
     target_id: int
@@ -42,7 +44,7 @@ class ContentFlag(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("target_kind", "target_id", "pseudonym"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default_factory=random_id, primary_key=True)
     school_id: int = Field(foreign_key="school.id", index=True)
     target_kind: str = Field(max_length=20)  # "comment" for now
     target_id: int

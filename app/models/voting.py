@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.models.keys import random_key
 from app.timeutil import now_hour
 
 
@@ -94,8 +95,11 @@ class HasVoted(SQLModel, table=True):
     """One row per participant per open item: the pseudonym and the sealed choice.
 
     Deleted when the item closes. The primary key is the unique (item, pseudonym) pair, so
-    concurrent first votes of one participant cannot both be stored.
+    concurrent first votes of one participant cannot both be stored. No rowid: SQLite would
+    otherwise number the rows in the order pupils voted.
     """
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
     school_id: int = Field(foreign_key="school.id", index=True)
     item_kind: str = Field(max_length=10, primary_key=True)
@@ -115,3 +119,20 @@ class LiveSession(SQLModel, table=True):
     started_at: datetime
     ended_at: datetime | None = Field(default=None)
     started_by: int = Field(foreign_key="staff.id")
+
+
+class PendingBallot(SQLModel, table=True):
+    """A vote's change to the tallies, sealed under a key derived from K, until it is counted.
+
+    Pending ballots are added to the tallies together, once at least k of one group have
+    gathered, and all at closing: no tally ever moves by fewer than k. A random key and no
+    rowid, so the rows keep no order.
+    """
+
+    __table_args__ = (Index("ix_pendingballot_item", "item_kind", "item_id"), {"sqlite_with_rowid": False})
+
+    id: str = Field(default_factory=random_key, max_length=32, primary_key=True)
+    school_id: int = Field(foreign_key="school.id")
+    item_kind: str = Field(max_length=10)
+    item_id: int
+    sealed: str = Field(max_length=1000)

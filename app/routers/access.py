@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from app.db import DbSession
 from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
-from app.services import access, audit, privacy, ratelimit, school as school_service
+from app.services import access, anonymity, audit, privacy, ratelimit, school as school_service
 from app.services.errors import DomainError, TooMany
 from app.web import PUPIL_COOKIE, redirect, render, write_pupil_cookie
 
@@ -63,12 +63,15 @@ def join(request: Request, session: DbSession, code: Annotated[str, Form(max_len
                       status_code=exc.status_code)
 
 
-@router.get("/c/{code}")
-def qr_target(request: Request, session: DbSession, code: str):
-    try:
-        return _redeem(request, session, code[:64])
-    except DomainError as exc:
-        return render(request, "access/start.html", {"error": exc.message}, status_code=exc.status_code)
+@router.get("/c/{code}", response_class=HTMLResponse)
+def qr_target(request: Request, pupil: MaybePupil, code: str):
+    """A scanned slip asks before it becomes this phone's code: a link someone sends must never
+    silently put a pupil on the sender's code (the sender could then read their votes)."""
+    normal = anonymity.normalise_code(code[:64])
+    if normal is None:
+        return render(request, "access/start.html", {"error": _(access.WRONG_CODE), "pupil": pupil}, status_code=400)
+    return render(request, "access/confirm.html",
+                  {"code": normal, "shown": anonymity.format_code(normal), "pupil": pupil})
 
 
 @router.post("/leave")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import segno
 from sqlmodel import Session, select
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import CodeSheet, Group, ParticipationCode
 from app.services import anonymity
 from app.services.errors import DomainError, NotFound
@@ -74,16 +74,20 @@ def revoke_sheet(session: Session, school_id: int, sheet_id: int) -> CodeSheet:
     return sheet
 
 
+WRONG_CODE = N_("Deze code klopt niet. Kijk je strookje nog eens na en probeer opnieuw.")
+
+
 def redeem(session: Session, server_key: bytes, raw_code: str) -> Participant:
     """Check a typed or scanned code. The same code always gives the same participant."""
     code = anonymity.normalise_code(raw_code or "")
-    wrong = _("Deze code klopt niet. Kijk je strookje nog eens na en probeer opnieuw.")
+    wrong = _(WRONG_CODE)
     if code is None:
         raise DomainError(wrong)
+    keys = anonymity.derive(server_key, code)
     row = session.exec(
         select(ParticipationCode, CodeSheet)
         .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id)
-        .where(ParticipationCode.lookup == anonymity.lookup_value(server_key, code))
+        .where(ParticipationCode.lookup == keys.lookup)
     ).first()
     if row is None:
         raise DomainError(wrong)
@@ -91,7 +95,7 @@ def redeem(session: Session, server_key: bytes, raw_code: str) -> Participant:
     if sheet.revoked_at is not None:
         raise DomainError(_("Deze code werkt niet meer. Vraag een nieuw strookje aan je leerlingenraad."))
     return Participant(
-        secret=anonymity.participant_secret(server_key, code),
+        secret=keys.secret,
         code_id=pcode.id,
         group_id=pcode.group_id,
         school_id=pcode.school_id,

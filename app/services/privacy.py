@@ -56,7 +56,14 @@ WHAT_WE_STORE: list[Kept] = [
     Kept("votetally", ("school_id", "item_kind", "item_id", "answer", "group_id", "count"),
          N_("Tellers van de stemmen"),
          N_("Per vraag en per klas: hoeveel leerlingen elk antwoord kozen. Alleen getallen: geen naam, "
-            "geen tijdstip en geen volgorde. Zo kan niemand zien wie wat koos.")),
+            "geen tijdstip en geen volgorde. De tellers gaan pas vooruit als minstens k leerlingen van een "
+            "klas stemden (k is meestal 5), nooit met één stem tegelijk. Zo kan niemand zien wie wat koos, "
+            "ook niet wie vlak voor en na jouw stem naar de uitslag kijkt.")),
+    Kept("pendingballot", ("id", "school_id", "item_kind", "item_id", "sealed"),
+         N_("Stemmen die nog geteld worden"),
+         N_("Je stem telt meteen mee, maar de tellers gaan pas vooruit als er minstens k stemmen van je klas "
+            "samen zijn. Tot dan wacht je stem verzegeld, zonder schuilnaam, zonder tijdstip en zonder "
+            "volgorde. Sluit de vraag, dan worden alle wachtende stemmen geteld en gewist.")),
     Kept("hasvoted", ("school_id", "item_kind", "item_id", "pseudonym", "sealed"),
          N_("Dat je al stemde"),
          N_("Zolang een vraag open is, bewaren we dat jij al stemde. Dat gebeurt met een schuilnaam die "

@@ -43,7 +43,7 @@ def test_codes_sheet(settings, school, tmp_path):
     assert run(settings, "codes", "--group", "3B", "--count", "6", "--sheet", str(sheet)).returncode == 0
     html = sheet.read_text()
     assert html.count('class="slip"') == 6 and html.count("<svg") == 6
-    codes = [c.replace("-", "") for c in re.findall(r'class="slip-code">([2-9A-Z-]{11})<', html)]
+    codes = [c.replace("-", "") for c in re.findall(r'class="slip-code">([2-9A-Z-]{15})<', html)]
     assert len(set(codes)) == 6
     # Each slip's QR code is the one for its own /c/{code} address on the public URL.
     for code in codes:

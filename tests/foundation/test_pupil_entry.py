@@ -19,11 +19,26 @@ def test_form_redeems_a_code_with_case_spaces_and_dashes_ignored(client, new_cod
     assert page.status_code == 200 and "Hulp nodig?" in page.text
 
 
-def test_qr_target_redeems(client, new_codes):
+def test_qr_target_asks_before_the_code_becomes_this_phones(client, new_codes):
     code = new_codes("3B")[0]
     r = client.get(f"/c/{code}", follow_redirects=False)
+    assert r.status_code == 200 and PUPIL_COOKIE not in client.cookies
+    assert anonymity.format_code(code) in r.text and "Ja, dit is mijn code" in r.text
+    assert "staat al een code" not in r.text
+    r = client.form("/join", {"code": code}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/home"
     assert client.get("/home").status_code == 200
+
+
+def test_a_sent_link_never_silently_replaces_the_code_on_a_phone(client, new_codes):
+    mine, senders = new_codes("3A", 2)
+    client.form("/join", {"code": mine})
+    cookie = client.cookies.get(PUPIL_COOKIE)
+    page = client.get(f"/c/{senders}")
+    assert page.status_code == 200 and "staat al een code" in page.text
+    assert client.cookies.get(PUPIL_COOKIE) == cookie  # opening the link changed nothing
+    client.form("/join", {"code": senders})  # only the explicit tap does
+    assert client.cookies.get(PUPIL_COOKIE) != cookie
 
 
 def test_wrong_code_gets_a_clear_message_and_no_cookie(client, school):

@@ -105,14 +105,21 @@ def test_health_and_openapi(client):
     assert "/api/v1/healthz" in spec["paths"]
 
 
-def test_access_log_has_no_client_address_or_code(client, new_codes, caplog):
+def test_pupil_requests_write_no_log_line_and_metrics_hold_only_route_templates(client, new_codes, caplog):
     code = new_codes("3A")[0]
-    with caplog.at_level(logging.INFO, logger="inspraak.access"):
+    with caplog.at_level(logging.DEBUG):
         client.get(f"/c/{code}")
+        client.form("/join", {"code": code})
+        client.get("/home")
         client.get("/help")
-    text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "/c/{code}" in text and "/help" in text
-    assert code not in text and "testclient" not in text and "127.0.0.1" not in text
+    assert [r.getMessage() for r in caplog.records if r.name.startswith(("inspraak", "uvicorn"))] == []
+    metrics = client.get("/metrics").text  # the test client is not loopback: staff only
+    assert "inspraak_requests" not in metrics
+    from app import metrics as app_metrics
+
+    text = app_metrics.exposition()[0].decode()
+    assert 'route="/c/{code}"' in text and 'route="/help"' in text
+    assert code not in text and "testclient" not in text
 
 
 def test_language_switch(client, school):

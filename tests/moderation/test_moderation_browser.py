@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 def _pupil_posts(page, code: str, text: str) -> None:
     page.goto(f"/c/{code}")
+    page.get_by_role("button", name="Ja, dit is mijn code").click()
     page.wait_for_url("**/home")
     assert_accessible(page)
     page.goto(URL)

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 
 def _enter(page, code: str) -> None:
     page.goto(f"/c/{code}")
+    page.get_by_role("button", name="Ja, dit is mijn code").click()
     page.wait_for_url("**/home")
 
 

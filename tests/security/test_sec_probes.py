@@ -18,13 +18,22 @@ def test_liveness_and_readiness_at_the_root(client):
     assert client.get("/api/v1/healthz").json() == {"status": "ok"}  # what older clients probe
 
 
-def test_probes_write_no_log_line(client, caplog):
-    with caplog.at_level(logging.INFO, logger="inspraak.access"):
+def _counted(route: str) -> float:
+    from app import metrics
+
+    return sum(sample.value for family in metrics.REGISTRY.collect() for sample in family.samples
+               if sample.name == "inspraak_requests_total" and sample.labels.get("route") == route)
+
+
+def test_probes_are_neither_counted_nor_logged(client, caplog):
+    before = {route: _counted(route) for route in ("/healthz", "/readyz", "/help")}
+    with caplog.at_level(logging.DEBUG):
         client.get("/healthz")
         client.get("/readyz")
-        client.get("/api/v1/healthz")
-    lines = [r.getMessage() for r in caplog.records if r.name == "inspraak.access"]
-    assert len(lines) == 1 and "/api/v1/healthz" in lines[0]
+    client.get("/help")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith(("inspraak", "uvicorn"))] == []
+    assert _counted("/healthz") == before["/healthz"] and _counted("/readyz") == before["/readyz"]
+    assert _counted("/help") == before["/help"] + 1  # what a counted request looks like
 
 
 def test_not_ready_without_a_database(settings, tmp_path):
@@ -39,7 +48,7 @@ def test_not_ready_before_the_newest_migration(settings, migrated, tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     migrated.set_main_option("sqlalchemy.url", url)
     try:
-        command.upgrade(migrated, "0005")
+        command.upgrade(migrated, "0006")
         c = TestClient(create_app(settings.model_copy(update={"database_url": url})))
         r = c.get("/readyz")
         assert r.status_code == 503 and r.json()["reason"] == "migrations"

@@ -23,6 +23,7 @@ def statement(app, session, school, new_codes):
 
 def _enter(page, code: str) -> None:
     page.goto(f"/c/{code}")
+    page.get_by_role("button", name="Ja, dit is mijn code").click()
     page.wait_for_url("**/home")
     assert_accessible(page)
 

@@ -172,6 +172,7 @@ def test_results_in_the_database_per_grade_with_a_small_grade_hidden(app, sessio
     for group, answer, n in [("3A", "agree", 3), ("3B", "agree", 1), ("3B", "disagree", 3), ("4A", "agree", 2)]:
         for _i in range(n):
             voting.vote_statement(session, participant(app, session, new_codes, group), school, st.id, answer)
+    voting.close_now(session, council, "statement", st.id)  # closing counts the ballots still waiting
     session.commit()
     res = voting.staff_item(session, school, "statement", st.id).results
     grades = {b.label: b for b in res.by_grade}

@@ -50,7 +50,7 @@ def make_poll(session: Session, staff: Staff, question: str = "Welke dag voor de
 
 
 def option_ids(session: Session, poll) -> list[int]:
-    return [o.id for o in voting._options(session, poll.id)]
+    return [o.id for o in voting.poll_options(session, poll.id)]
 
 
 def tallies(session: Session, kind: str, item_id: int) -> dict[tuple[str, str], int]:
@@ -68,3 +68,10 @@ def set_k(session: Session, school: School, k: int) -> None:
     school.k_anonymity = k
     session.add(school)
     session.commit()
+
+
+def closed_tallies(session: Session, staff: Staff, kind: str, item_id: int) -> dict[tuple[str, str], int]:
+    """Close the item (which counts every pending ballot) and read its exact tallies."""
+    voting.close_now(session, staff, kind, item_id)
+    session.commit()
+    return tallies(session, kind, item_id)
