@@ -43,13 +43,14 @@ def _school(session):
 
 
 def cmd_demo(args) -> int:
-    from app.services import demo
+    from app.demo import loader, school as demo
 
     settings = get_settings()
     key = settings.secret()
+    codes_file = settings.var_dir / "demo_codes.json"
     with _session() as session:
-        if demo.is_empty(session):
-            demo.load(session, key)
+        if loader.is_empty(session):
+            loader.load(session, key, codes_file)
             session.commit()
             print("Demoschool aangemaakt.")
         logins = demo.staff_logins(session)
@@ -60,7 +61,7 @@ def cmd_demo(args) -> int:
     print(f"\nLeerlingcodes ({demo.DEMO_GROUP}):")
     from app.services.anonymity import format_code
 
-    for code in demo.demo_codes(key)[:5]:
+    for code in demo.demo_codes(count=5, codes_file=codes_file):
         print(f"  {format_code(code)}   {settings.public_url}/c/{code}")
     print()
     return 0

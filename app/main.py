@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import scrub, writer
+from app import domains, scrub, writer
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.deps import MustChangePassword, NeedsCode, NeedsLogin, WrongRole
@@ -72,7 +72,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def must_change_password(request: Request, exc: MustChangePassword):
         if _is_api(request):
             return JSONResponse({"detail": _("Kies eerst een nieuw wachtwoord.")}, status_code=403)
-        return redirect("/staff/wachtwoord")
+        return redirect("/staff/password")
 
     @app.exception_handler(WrongRole)
     async def wrong_role(request: Request, exc: WrongRole):
@@ -148,9 +148,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.db_url)
     app.state.limiter = make_limiter(settings.redis_url)
 
-    from app.routers import ROUTERS
-
-    for router in ROUTERS:
+    domains.wire()
+    app.state.home_sections = domains.home_sections()
+    app.state.staff_links = domains.staff_links
+    for router in domains.routers():
         app.include_router(router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     install_error_handlers(app)

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import ipaddress
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,8 +44,33 @@ templates.env.filters["day"] = day
 templates.env.filters["xml_text"] = clean_text
 
 
+def client_key(request: Request) -> str:
+    # Used only as a short-lived, hashed rate-limit key; never stored or logged. An IPv6
+    # client counts as its /64 network: one line has that many addresses to hop between.
+    host = request.client.host if request.client else "-"  # anonymity-ok
+    if ":" in host:
+        try:
+            return str(ipaddress.ip_network(f"{host}/64", strict=False))
+        except ValueError:
+            pass
+    return host
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
+
+
+def refused(request: Request, session, exc, page, **context) -> HTMLResponse:
+    """The one answer to a form the service refused (a DomainError): nothing of it is kept, and
+    `page(status_code=..., error=..., **context)` shows the form again with the message and
+    what was typed. HTMX gets 200, as it swaps no 4xx answer into the page. A text refused for
+    the posting budget still shows the help lines when it sounded like distress, but never the
+    "thank you" of a text that was stored."""
+    session.rollback()
+    held = getattr(exc, "screened", None)
+    if held is not None and held.needs_help:
+        context["screened"] = held
+    return page(status_code=200 if is_htmx(request) else exc.status_code, error=exc.message, **context)
 
 
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200,
@@ -69,8 +95,16 @@ def safe_next(url: str | None, default: str = "/") -> str:
     return url
 
 
-def _signer(request: Request, salt: str) -> URLSafeSerializer:
+def signer(request: Request, salt: str) -> URLSafeSerializer:
+    """Signs what a cookie holds with the server secret; each cookie has its own salt."""
     return URLSafeSerializer(request.app.state.secret, salt=salt)
+
+
+def sign_out(to: str, cookie: str) -> RedirectResponse:
+    """Forget a sign-in cookie on this device and go to `to`."""
+    response = redirect(to)
+    response.delete_cookie(cookie, path="/")
+    return response
 
 
 def set_cookie(request: Request, response, name: str, value: str, max_age: int) -> None:
@@ -79,7 +113,7 @@ def set_cookie(request: Request, response, name: str, value: str, max_age: int) 
 
 
 def write_pupil_cookie(request: Request, response, secret: bytes, code_id: int) -> None:
-    token = _signer(request, "pupil").dumps({"s": secret.hex(), "c": code_id})
+    token = signer(request, "pupil").dumps({"s": secret.hex(), "c": code_id})
     set_cookie(request, response, PUPIL_COOKIE, token, PUPIL_MAX_AGE)
 
 
@@ -88,7 +122,7 @@ def read_pupil_cookie(request: Request) -> tuple[bytes, int] | None:
     if not raw:
         return None
     try:
-        data = _signer(request, "pupil").loads(raw)
+        data = signer(request, "pupil").loads(raw)
         return bytes.fromhex(data["s"]), int(data["c"])
     except (BadSignature, KeyError, ValueError, TypeError):
         return None
@@ -98,7 +132,7 @@ def write_staff_cookie(request: Request, response, token: str) -> None:
     """The staff session token (signed, so garbage is refused without a database look-up).
     The cookie lives as long as a session may; the server ends it earlier when unused."""
     max_age = request.app.state.settings.staff_session_hours * 3600
-    set_cookie(request, response, STAFF_COOKIE, _signer(request, "staff").dumps(token), max_age)
+    set_cookie(request, response, STAFF_COOKIE, signer(request, "staff").dumps(token), max_age)
 
 
 def read_staff_cookie(request: Request) -> str | None:
@@ -106,7 +140,7 @@ def read_staff_cookie(request: Request) -> str | None:
     if not raw:
         return None
     try:
-        token = _signer(request, "staff").loads(raw)
+        token = signer(request, "staff").loads(raw)
     except BadSignature:
         return None
     return token if isinstance(token, str) else None

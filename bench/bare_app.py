@@ -192,7 +192,7 @@ async def join(request):
     cookie = await run_in_threadpool(join_work, str(form.get("code", "")))
     if cookie is None:
         return html("Deze code klopt niet.", 400)
-    response = RedirectResponse("/home", 303)
+    response = RedirectResponse("/overzicht", 303)
     response.set_cookie(COOKIE, cookie, httponly=True, samesite="lax")
     return response
 
@@ -224,6 +224,6 @@ async def vote(request):
 
 def create_app() -> Starlette:
     return Starlette(routes=[
-        Route("/", start), Route("/join", join, methods=["POST"]), Route("/home", home),
+        Route("/", start), Route("/aanmelden", join, methods=["POST"]), Route("/overzicht", home),
         Route("/peilingen/{poll_id:int}", poll_page), Route("/peilingen/{poll_id:int}/stem", vote, methods=["POST"]),
     ])

@@ -58,6 +58,7 @@ class Server:
     def __init__(self, target: str, env: dict[str, str], log: Path, app_dir: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.var_dir = log.parent
         self._log = open(log, "wb")  # a file, not a pipe: a full pipe would stall the server
         self.proc = subprocess.Popen(
             [BIN / "python", "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1", "--port", str(self.port),

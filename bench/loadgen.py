@@ -103,8 +103,8 @@ class Pupil:
             return await rec.call(self.client, step, method, url, expect, text, **kwargs)
 
         self._token(await tap("start", "GET", "/", 200))
-        await tap("join", "POST", "/join", 303, data={"csrf_token": self.csrf, "code": self.code})
-        await tap("home", "GET", "/home", 200)
+        await tap("join", "POST", "/aanmelden", 303, data={"csrf_token": self.csrf, "code": self.code})
+        await tap("home", "GET", "/overzicht", 200)
         self._token(await tap("poll", "GET", self.poll, 200))
         await tap("vote", "POST", self.poll + "/stem", 200, "Bedankt", **self._vote_args(self.choices[0]))
         await tap("results", "GET", self.poll, 200)

@@ -96,12 +96,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     args = parser.parse_args()
-    from app.services.demo import demo_codes
+    from app.demo.school import demo_codes
     from app.web import PUPIL_COOKIE
 
     with demo_server() as (server, _):
         with httpx.Client(base_url=server.url, headers={"accept-encoding": "gzip"}) as client:
-            joined = client.get(f"/c/{demo_codes(KEY, group='3A')[0]}", follow_redirects=False)
+            code = demo_codes(group="3A", codes_file=server.var_dir / "demo_codes.json")[0]
+            client.get(f"/c/{code}")  # the slip's QR code asks before the code becomes this phone's
+            joined = client.post("/aanmelden", data={"code": code, "csrf_token": client.cookies["inspraak_csrf"]},
+                                 follow_redirects=False)
             assert joined.status_code == 303, joined.status_code
             paths = find_items(client)
             plain = {path: measure_httpx(client, path) for path in paths}

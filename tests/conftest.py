@@ -202,7 +202,7 @@ def make_pupil(app, new_codes):
 
     def make(group_name: str = "3A", code: str | None = None) -> Client:
         code = code or new_codes(group_name)[0]
-        c = _signed_in(app, "/join", {"code": code})
+        c = _signed_in(app, "/aanmelden", {"code": code})
         c.code = code
         return c
 

@@ -20,6 +20,8 @@ class Comment(SQLModel, table=True):
 
     # Random, not counting up: an id in order would line up with its writer's other actions.
     id: int | None = Field(default_factory=random_id, primary_key=True)
+    # Order within its own thread only, which the thread's page shows anyway.
+    position: int = Field(default=0)
     school_id: int = Field(foreign_key="school.id", index=True)
     target_kind: str = Field(max_length=20)  # "proposal" | "poll" | "statement"
     target_id: int

@@ -1,6 +1,6 @@
 """Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
 
-import ipaddress
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,27 +11,15 @@ from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, anonymity, audit, privacy, ratelimit, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, redirect, render, write_pupil_cookie
+from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, sign_out, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
-
-
-def _client_key(request: Request) -> str:
-    # Used only as a short-lived, hashed rate-limit key; never stored or logged. An IPv6
-    # client counts as its /64 network: one line has that many addresses to hop between.
-    host = request.client.host if request.client else "-"  # anonymity-ok
-    if ":" in host:
-        try:
-            return str(ipaddress.ip_network(f"{host}/64", strict=False))
-        except ValueError:
-            pass
-    return host
 
 
 def _join_rules(request: Request) -> list[ratelimit.Rule]:
     """Wrong codes per address (a school shares one) and from everywhere together."""
     s = request.app.state.settings
-    return [ratelimit.Rule("join", _client_key(request), s.join_rate_limit, s.join_rate_window),
+    return [ratelimit.Rule("join", client_key(request), s.join_rate_limit, s.join_rate_window),
             ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
 
 
@@ -44,9 +32,13 @@ def _redeem(request: Request, session, raw_code: str):
     except DomainError:
         ratelimit.count_failure(limiter, rules)  # only wrong codes count: a class with right codes gets in
         raise
-    response = redirect("/home")
+    response = redirect("/overzicht")
     write_pupil_cookie(request, response, participant.secret, participant.code_id)
     return response
+
+
+def _start_page(request: Request, status_code: int = 200, **extra):
+    return render(request, "access/start.html", extra, status_code=status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -54,13 +46,12 @@ def start(request: Request, pupil: MaybePupil, school: SchoolDep):
     return render(request, "access/start.html", {"school": school, "pupil": pupil})
 
 
-@router.post("/join")
+@router.post("/aanmelden")
 def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = ""):
     try:
         return _redeem(request, session, code)
     except DomainError as exc:
-        return render(request, "access/start.html", {"error": exc.message, "code": code},
-                      status_code=exc.status_code)
+        return refused(request, session, exc, partial(_start_page, request), code=code)
 
 
 @router.get("/c/{code}", response_class=HTMLResponse)
@@ -74,18 +65,14 @@ def qr_target(request: Request, pupil: MaybePupil, code: str):
                   {"code": normal, "shown": anonymity.format_code(normal), "pupil": pupil})
 
 
-@router.post("/leave")
+@router.post("/afmelden")
 def leave():
-    response = redirect("/")
-    response.delete_cookie(PUPIL_COOKIE, path="/")
-    return response
+    return sign_out("/", PUPIL_COOKIE)
 
 
-@router.get("/home", response_class=HTMLResponse)
+@router.get("/overzicht", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, pupil: Pupil, school: SchoolDep):
-    from app.routers import home_sections
-
-    sections = [section(session, pupil, school) for section in home_sections()]
+    sections = [section(session, pupil, school) for section in request.app.state.home_sections]
     return render(request, "access/home.html", {"pupil": pupil, "school": school, "sections": sections})
 
 

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
 
 from app.db import DbSession
 from app.deps import Admin, MaybePupil, SchoolDep, csrf_protect
+from app.schemas import help as schemas
 from app.services import help as help_service
 from app.timeutil import utcnow
 from app.web import redirect, render
@@ -15,7 +15,7 @@ from app.web import redirect, render
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
-@router.get("/help", response_class=HTMLResponse)
+@router.get("/hulp", response_class=HTMLResponse)
 def help_page(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil):
     resources = help_service.list_resources(session, school.id)
     return render(request, "help/help.html", {
@@ -28,17 +28,7 @@ def edit_help(request: Request, session: DbSession, staff: Admin):
         "staff": staff, "resources": help_service.list_resources(session, staff.school_id)})
 
 
-class HelpForm(BaseModel):
-    name: str = ""
-    description: str = ""
-    phone: str = ""
-    phone_hours: str = ""
-    chat_hours: str = ""
-    email: str = ""
-    url: str = ""
-
-
 @router.post("/admin/help/{resource_id}")
-def save_help(session: DbSession, staff: Admin, resource_id: int, form: Annotated[HelpForm, Form()]):
+def save_help(session: DbSession, staff: Admin, resource_id: int, form: Annotated[schemas.HelpForm, Form()]):
     help_service.update_resource(session, staff, resource_id, form.model_dump())
     return redirect("/admin/help")

@@ -5,29 +5,25 @@ HTMX does not swap 4xx answers into the page, so when an HTMX form fails we answ
 the partial showing the message; a plain form post gets the page with the 4xx status.
 """
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.models import School
-from app.security import bounds
+from app.schemas import moderation as schemas
 from app.services import moderation
 from app.services.errors import DomainError
-from app.web import is_htmx, redirect, render
+from app.web import is_htmx, redirect, refused, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)])
 
 TEXT_FORM = Form(max_length=20_000)  # the services give the real, readable length limits
-
-
-def _status(request: Request, exc: DomainError) -> int:
-    return 200 if is_htmx(request) else exc.status_code
 
 
 def _labels(table: dict[str, str]) -> dict[str, str]:
@@ -47,36 +43,34 @@ def _comments(request: Request, session, pupil, staff, kind: str, target_id: int
         status_code=status_code, partial="moderation/_comments.html")
 
 
-@router.get("/reacties/{kind}/{target_id}", response_class=HTMLResponse)
+@router.get("/reacties/{kind}/{target_id:int}", response_class=HTMLResponse)
 def comments_page(request: Request, session: DbSession, pupil: MaybePupil, staff: MaybeStaff, kind: str,
                   target_id: int):
     return _comments(request, session, pupil, staff, kind, target_id)
 
 
-@router.post("/reacties/{kind}/{target_id}", response_class=HTMLResponse)
+@router.post("/reacties/{kind}/{target_id:int}", response_class=HTMLResponse)
 def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, target_id: int,
                  body: Annotated[str, TEXT_FORM] = "", parent_id: Annotated[int | None, Form()] = None):
     try:
         _comment, screened = moderation.post_comment(session, request.app.state.limiter, pupil, kind, target_id,
                                                      body, parent_id)
     except DomainError as exc:
-        session.rollback()
-        held = getattr(exc, "screened", None)
-        return _comments(request, session, pupil, None, kind, target_id, _status(request, exc), error=exc.message,
-                         body=body, reply_to=parent_id, screened=held if held and held.needs_help else None)
+        return refused(request, session, exc, partial(_comments, request, session, pupil, None, kind, target_id),
+                       body=body, reply_to=parent_id)
     return _comments(request, session, pupil, None, kind, target_id, screened=screened)
 
 
-@router.post("/reactie/{comment_id}/melden", response_class=HTMLResponse)
+@router.post("/reacties/{comment_id:int}/melden", response_class=HTMLResponse)
 def flag_comment(request: Request, session: DbSession, pupil: Pupil, comment_id: int,
                  reason: Annotated[str, Form(max_length=40)] = ""):
     try:
         comment = moderation.flag_comment(session, pupil, comment_id, reason)
     except DomainError as exc:
-        session.rollback()
+        session.rollback()  # before reading the comment again
         comment = moderation.get_comment(session, pupil.school_id, comment_id)
-        return _comments(request, session, pupil, None, comment.target_kind, comment.target_id,
-                         _status(request, exc), error=exc.message)
+        return refused(request, session, exc, partial(_comments, request, session, pupil, None, comment.target_kind,
+                                                      comment.target_id))
     return _comments(request, session, pupil, None, comment.target_kind, comment.target_id,
                      notice=_("Bedankt voor je melding. De leerlingenraad kijkt ernaar."))
 
@@ -101,22 +95,22 @@ def _queue_labels() -> dict:
             "flag_reasons": _labels(moderation.FLAG_REASONS), "suggest": moderation.suggested_reason}
 
 
-@router.get("/moderatie", response_class=HTMLResponse)
+@router.get("/council/moderation", response_class=HTMLResponse)
 def queue(request: Request, session: DbSession, staff: Council, klaar: str = ""):
     notices = {"approve": _("Goedgekeurd."), "reject": _("Afgewezen.")}
     return _queue_page(request, session, staff, notice=notices.get(klaar))
 
 
-@router.post("/moderatie/{kind}/{item_id}", response_class=HTMLResponse)
+@router.post("/council/moderation/{kind}/{item_id}", response_class=HTMLResponse)
 def decide(request: Request, session: DbSession, staff: Council, kind: str, item_id: int,
            decision: Annotated[str, Form(max_length=20)] = "", reason: Annotated[str, Form(max_length=40)] = "",
            text: Annotated[str | None, TEXT_FORM] = None):
     try:
         item = moderation.decide(session, staff, kind, item_id, decision, reason, text)
     except DomainError as exc:
-        session.rollback()
         if not is_htmx(request):
-            return _queue_page(request, session, staff, exc.status_code, error=exc.message)
+            return refused(request, session, exc, partial(_queue_page, request, session, staff))
+        session.rollback()
         try:  # show the message in the item itself, or in its place when it was decided meanwhile
             item = moderation.queue_item(session, staff.school_id, kind, item_id)
         except DomainError:
@@ -124,7 +118,7 @@ def decide(request: Request, session: DbSession, staff: Council, kind: str, item
                                                                  "message": exc.message})
         return render(request, "moderation/_item.html", {"item": item, "error": exc.message, **_queue_labels()})
     if not is_htmx(request):
-        return redirect(f"/moderatie?klaar={decision}")
+        return redirect(f"/council/moderation?klaar={decision}")
     message = _("Goedgekeurd.") if decision == "approve" else _("Afgewezen: {reason}.").format(
         reason=moderation.reason_label(reason))
     return render(request, "moderation/_decided.html", {"kind": kind, "item_id": item.id, "message": message})
@@ -138,63 +132,34 @@ def _settings_page(request: Request, session, staff, status_code: int = 200, **e
         "names": moderation.school_names(session, staff.school_id), **extra}, status_code=status_code)
 
 
-@router.get("/admin/moderatie", response_class=HTMLResponse)
+@router.get("/admin/moderation", response_class=HTMLResponse)
 def settings(request: Request, session: DbSession, staff: Admin, bewaard: int = 0):
     return _settings_page(request, session, staff, notice=_("Bewaard.") if bewaard else None)
 
 
-@router.post("/admin/moderatie", response_class=HTMLResponse)
+@router.post("/admin/moderation", response_class=HTMLResponse)
 def save_settings(request: Request, session: DbSession, staff: Admin, mode: Annotated[str, Form(max_length=10)],
                   threshold: Annotated[int, Form()]):
     try:
         moderation.update_settings(session, staff, mode, threshold)
     except DomainError as exc:
-        session.rollback()
-        return _settings_page(request, session, staff, exc.status_code, error=exc.message)
-    return redirect("/admin/moderatie?bewaard=1")
+        return refused(request, session, exc, partial(_settings_page, request, session, staff))
+    return redirect("/admin/moderation?bewaard=1")
 
 
-@router.post("/admin/moderatie/namen", response_class=HTMLResponse)
+@router.post("/admin/moderation/names", response_class=HTMLResponse)
 def save_names(request: Request, session: DbSession, staff: Admin, names: Annotated[str, Form(max_length=50_000)] = ""):
     try:
         moderation.set_school_names(session, staff, names)
     except DomainError as exc:
-        session.rollback()
-        return _settings_page(request, session, staff, exc.status_code, error=exc.message, names_text=names)
-    return redirect("/admin/moderatie?bewaard=1")
+        return refused(request, session, exc, partial(_settings_page, request, session, staff), names_text=names)
+    return redirect("/admin/moderation?bewaard=1")
 
 
 # --- JSON API ----------------------------------------------------------------------
 
-def _comment_json(view: moderation.CommentView) -> dict:
-    c = view.comment
-    data = {"id": c.id, "body": c.body, "day": c.created_at.date().isoformat(), "edited": c.edited,
-            "mine": view.mine, "replies": [_comment_json(r) for r in view.replies]}
-    if view.mine:  # the state of a comment is the author's business only
-        data |= {"status": c.status, "reason": c.reject_reason or None}
-    return data
-
-
-class CommentIn(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")  # a boolean is not a number, a number not a text
-    body: str = Field(max_length=20_000)
-    parent_id: bounds.JsonInt | None = None
-
-
-class FlagIn(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")  # a boolean is not a number, a number not a text
-    reason: str = Field(max_length=40)
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")  # a boolean is not a number, a number not a text
-    decision: str = Field(max_length=20)
-    reason: str = Field(default="", max_length=40)
-    text: str | None = Field(default=None, max_length=20_000)
-
-
 @api.post("/comments/{comment_id}/flags")
-def api_flag(session: DbSession, pupil: Pupil, comment_id: int, data: FlagIn):
+def api_flag(session: DbSession, pupil: Pupil, comment_id: int, data: schemas.FlagIn):
     comment = moderation.flag_comment(session, pupil, comment_id, data.reason)
     return {"flagged": True, "hidden": comment.status == "hidden"}
 
@@ -202,16 +167,16 @@ def api_flag(session: DbSession, pupil: Pupil, comment_id: int, data: FlagIn):
 @api.get("/comments/{kind}/{target_id}")
 def api_comments(session: DbSession, pupil: Pupil, kind: str, target_id: int):
     thread = moderation.thread(session, pupil.school_id, kind, target_id, pupil)
-    return {"title": thread.title, "comments": [_comment_json(v) for v in thread.comments],
-            "other_own": [_comment_json(v) for v in thread.orphans]}
+    return {"title": thread.title, "comments": [schemas.comment_out(v) for v in thread.comments],
+            "other_own": [schemas.comment_out(v) for v in thread.orphans]}
 
 
 @api.post("/comments/{kind}/{target_id}", status_code=201)
-def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, target_id: int, data: CommentIn):
+def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, target_id: int, data: schemas.CommentIn):
     comment, screened = moderation.post_comment(session, request.app.state.limiter, pupil, kind, target_id,
                                                 data.body, data.parent_id)
     return {"id": comment.id, "status": comment.status, "needs_help": screened.needs_help,
-            "help": "/help" if screened.needs_help else None}
+            "help": "/hulp" if screened.needs_help else None}
 
 
 @api.get("/moderation/queue")
@@ -223,6 +188,6 @@ def api_queue(session: DbSession, staff: Council):
 
 
 @api.post("/moderation/{kind}/{item_id}")
-def api_decide(session: DbSession, staff: Council, kind: str, item_id: int, data: DecisionIn):
+def api_decide(session: DbSession, staff: Council, kind: str, item_id: int, data: schemas.DecisionIn):
     moderation.decide(session, staff, kind, item_id, data.decision, data.reason, data.text)
     return JSONResponse({"kind": kind, "id": item_id, "decision": data.decision})

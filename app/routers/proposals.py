@@ -6,23 +6,22 @@ last timeline entry it saw of each) and the ids of the pupil's own proposals. Ne
 stored on the server; the own-proposal ids are always checked against the author tag.
 """
 
-from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
-from itsdangerous import BadSignature, URLSafeSerializer
-from pydantic import BaseModel
+from itsdangerous import BadSignature
 
 from app.db import DbSession
 from app.deps import (Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect,
                       json_only)
-from app.i18n import _
-from app.security import bounds
+from app.schemas import proposals as schemas
 from app.services import moderation, proposals
 from app.services.access import Participant
 from app.services.errors import DomainError
-from app.web import PUPIL_MAX_AGE, is_htmx, redirect, render, set_cookie, templates
+from app.services.shared import int_or_none, parse_date
+from app.web import PUPIL_MAX_AGE, is_htmx, redirect, refused, render, set_cookie, signer, templates
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["proposals"])
@@ -33,14 +32,10 @@ MAX_FOLLOWS, MAX_MINE = 60, 60
 
 # --- the two cookies -----------------------------------------------------------------------------
 
-def _signer(request: Request, salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(request.app.state.secret, salt=salt)
-
-
 def read_follows(request: Request) -> dict[int, int]:
     """Followed proposal id -> id of the last timeline entry this phone saw of it."""
     try:
-        data = _signer(request, "proposals-follow").loads(request.cookies.get(FOLLOW_COOKIE, ""))
+        data = signer(request, "proposals-follow").loads(request.cookies.get(FOLLOW_COOKIE, ""))
         return {int(k): int(v) for k, v in data.items()}
     except (BadSignature, AttributeError, TypeError, ValueError):
         return {}
@@ -49,18 +44,18 @@ def read_follows(request: Request) -> dict[int, int]:
 def write_follows(request: Request, response, follows: dict[int, int]) -> None:
     kept = dict(list(follows.items())[-MAX_FOLLOWS:])
     set_cookie(request, response, FOLLOW_COOKIE,
-               _signer(request, "proposals-follow").dumps({str(k): v for k, v in kept.items()}), PUPIL_MAX_AGE)
+               signer(request, "proposals-follow").dumps({str(k): v for k, v in kept.items()}), PUPIL_MAX_AGE)
 
 
 def read_mine(request: Request) -> list[int]:
     try:
-        return [int(i) for i in _signer(request, "proposals-mine").loads(request.cookies.get(MINE_COOKIE, ""))]
+        return [int(i) for i in signer(request, "proposals-mine").loads(request.cookies.get(MINE_COOKIE, ""))]
     except (BadSignature, TypeError, ValueError):
         return []
 
 
 def write_mine(request: Request, response, ids: list[int]) -> None:
-    set_cookie(request, response, MINE_COOKIE, _signer(request, "proposals-mine").dumps(ids[-MAX_MINE:]),
+    set_cookie(request, response, MINE_COOKIE, signer(request, "proposals-mine").dumps(ids[-MAX_MINE:]),
                PUPIL_MAX_AGE)
 
 
@@ -72,23 +67,6 @@ def labels() -> dict:
             "reasons": moderation.REJECT_REASONS,
             "public": proposals.PUBLIC_STATES,
             "withdrawable": [s for s in proposals.STATES if "withdraw" in proposals.actions_for(s, "pupil_author")]}
-
-
-def _int_or_none(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def _date_or_none(value: str | None) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Deze datum klopt niet. Gebruik de vorm 2026-05-31.")) from None
-    bounds.sane_date(day)
-    return day
 
 
 def home_section(session, participant: Participant, school) -> dict:
@@ -108,7 +86,7 @@ def home_section(session, participant: Participant, school) -> dict:
 @router.get("/voorstellen", response_class=HTMLResponse)
 def board(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
           state: str = "", category: str = ""):
-    view = proposals.board_view(session, school, state or None, _int_or_none(category))
+    view = proposals.board_view(session, school, state or None, int_or_none(category))
     return render(request, "proposals/board.html", {"pupil": pupil, "staff": staff, "school": school,
                                                     "labels": labels(), **view}, partial="proposals/_list.html")
 
@@ -142,11 +120,10 @@ def submit(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil
            category: Annotated[str, Form(max_length=12)] = ""):
     try:
         proposal, screened = proposals.submit(session, request.app.state.limiter, school, pupil, title, body,
-                                              _int_or_none(category))
+                                              int_or_none(category))
     except DomainError as exc:
-        session.rollback()
-        return _new_form(request, session, school, pupil, exc.status_code, error=exc.message, title=title,
-                         body=body, category=_int_or_none(category), screened=getattr(exc, "screened", None))
+        return refused(request, session, exc, partial(_new_form, request, session, school, pupil), title=title,
+                       body=body, category=int_or_none(category))
     response = render(request, "proposals/submitted.html", {"pupil": pupil, "proposal": proposal,
                                                             "screened": screened})
     write_mine(request, response, [*read_mine(request), proposal.id])
@@ -245,30 +222,20 @@ def management_page(request: Request, session: DbSession, staff: Management, sch
     return _management_page(request, session, staff, school)
 
 
-class MoveForm(BaseModel):
-    action: str = ""
-    text: str = ""
-    decision: str = ""
-    outcome: str = ""
-    review_date: str = ""
-    reason: str = ""
-
-
-@router.post("/proposals/{proposal_id:int}/move")
+@router.post("/staff/proposals/{proposal_id:int}/move")
 def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
-               form: Annotated[MoveForm, Form()]):
+               form: Annotated[schemas.MoveForm, Form()]):
     """Every staff move goes here; the permission table decides who may make it (403 otherwise)."""
     page = _management_page if staff.role == "management" else _council_page
     try:
         proposals.staff_move(session, staff, proposal_id, form.action, text=form.text,
                              decision=form.decision or None, outcome=form.outcome or None,
-                             review_date=_date_or_none(form.review_date), reason=form.reason or None)
+                             review_date=parse_date(form.review_date), reason=form.reason or None)
     except DomainError as exc:
-        session.rollback()
         if exc.status_code == 403 or staff.role not in ("council", "management"):
             raise
-        return page(request, session, staff, school, exc.status_code, error=exc.message, failed=proposal_id,
-                    form=form)
+        return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
+                       form=form)
     back = "/management/proposals" if staff.role == "management" else "/council/proposals"
     return redirect(f"{back}#p{proposal_id}")
 
@@ -287,18 +254,16 @@ def _admin_act(request: Request, session, staff, school, act):
     try:
         act()
     except DomainError as exc:
-        session.rollback()
-        return _admin_page(request, session, staff, school, exc.status_code, error=exc.message)
+        return refused(request, session, exc, partial(_admin_page, request, session, staff, school))
     return redirect("/admin/proposals")
 
 
 @router.post("/admin/proposals/settings")
 def save_settings(request: Request, session: DbSession, staff: Admin, school: SchoolDep,
-                  kind: Annotated[str, Form(max_length=10)] = "number",
-                  number: Annotated[str, Form(max_length=12)] = "", percent: Annotated[str, Form(max_length=12)] = "",
-                  response_days: Annotated[str, Form(max_length=12)] = ""):
+                  form: Annotated[schemas.SettingsForm, Form()]):
     return _admin_act(request, session, staff, school, lambda: proposals.save_settings(
-        session, staff, school, kind, _int_or_none(number), _int_or_none(percent), _int_or_none(response_days)))
+        session, staff, school, form.kind, int_or_none(form.number), int_or_none(form.percent),
+        int_or_none(form.response_days)))
 
 
 @router.post("/admin/proposals/categories")
@@ -319,7 +284,7 @@ def add_holiday(request: Request, session: DbSession, staff: Admin, school: Scho
                 first_day: Annotated[str, Form(max_length=20)] = "", last_day: Annotated[str, Form(max_length=20)] = "",
                 label: Annotated[str, Form(max_length=300)] = ""):
     return _admin_act(request, session, staff, school, lambda: proposals.add_holiday(
-        session, staff, _date_or_none(first_day), _date_or_none(last_day), label))
+        session, staff, parse_date(first_day), parse_date(last_day), label))
 
 
 @router.post("/admin/proposals/holidays/{holiday_id:int}/delete")
@@ -329,83 +294,27 @@ def remove_holiday(request: Request, session: DbSession, staff: Admin, school: S
 
 # --- JSON API ------------------------------------------------------------------------------------
 
-class TimelineEntryOut(BaseModel):
-    id: int
-    date: date
-    actor: str
-    action: str
-    to_state: str
-    label: str
-    text: str
-    decision: str | None
-    review_date: date | None
-
-
-class ProposalOut(BaseModel):
-    id: int
-    title: str
-    body: str
-    category: str
-    state: str
-    state_label: str
-    supports: int
-    threshold: int
-    deadline: date | None
-    overdue: bool
-    decision: str | None
-    review_date: date | None
-    created: date
-    changed: date
-    url: str
-
-
-class ProposalDetailOut(ProposalOut):
-    timeline: list[TimelineEntryOut]
-
-
-class SupportOut(BaseModel):
-    proposal_id: int
-    supported: bool
-    supports: int
-    state: str
-
-
-def _proposal_out(item: proposals.Item) -> dict:
-    p = item.proposal
-    return {"id": p.id, "title": p.title, "body": p.body, "category": item.category, "state": p.state,
-            "state_label": _(proposals.STATE_LABELS[p.state]), "supports": p.support_count,
-            "threshold": item.threshold, "deadline": p.deadline, "overdue": item.overdue, "decision": p.decision,
-            "review_date": p.review_date, "created": p.created_at.date(), "changed": p.changed_at.date(),
-            "url": f"/voorstellen/{p.id}"}
-
-
-def _entry_out(event) -> TimelineEntryOut:
-    return TimelineEntryOut(id=event.id, date=event.created_at.date(), actor=event.actor, action=event.action,
-                            to_state=event.to_state, label=_(proposals.event_label(event)), text=event.text,
-                            decision=event.decision, review_date=event.review_date)
-
-
-@api.get("/proposals", response_model=list[ProposalOut])
+@api.get("/proposals", response_model=list[schemas.ProposalOut])
 def api_list(session: DbSession, school: SchoolDep, state: str = "", category: str = ""):
-    return [_proposal_out(i) for i in proposals.board(session, school, state or None, _int_or_none(category))]
+    return [schemas.proposal_out(i) for i in proposals.board(session, school, state or None, int_or_none(category))]
 
 
-@api.get("/proposals/{proposal_id}", response_model=ProposalDetailOut)
+@api.get("/proposals/{proposal_id}", response_model=schemas.ProposalDetailOut)
 def api_detail(session: DbSession, school: SchoolDep, pupil: MaybePupil, proposal_id: int):
     item = proposals.visible(session, school, proposal_id, pupil)
-    return ProposalDetailOut(**_proposal_out(item), timeline=[_entry_out(e) for e in item.timeline])
+    return schemas.ProposalDetailOut(**schemas.proposal_out(item), timeline=[schemas.entry_out(e) for e in item.timeline])
 
 
-@api.post("/proposals/{proposal_id}/supports", response_model=SupportOut, status_code=201,
-          responses={200: {"description": "Already supported: nothing changed", "model": SupportOut}})
+@api.post("/proposals/{proposal_id}/supports", response_model=schemas.SupportOut, status_code=201,
+          responses={200: {"description": "Already supported: nothing changed", "model": schemas.SupportOut}})
 def api_support(response: Response, session: DbSession, pupil: Pupil, proposal_id: int):
     proposal, added = proposals.support(session, pupil, proposal_id)
     if not added:
         response.status_code = 200
-    return SupportOut(proposal_id=proposal.id, supported=True, supports=proposal.support_count, state=proposal.state)
+    return schemas.SupportOut(proposal_id=proposal.id, supported=True, supports=proposal.support_count, state=proposal.state)
 
 
-@api.delete("/proposals/{proposal_id}/supports", response_model=SupportOut)
+@api.delete("/proposals/{proposal_id}/supports", response_model=schemas.SupportOut)
 def api_unsupport(session: DbSession, pupil: Pupil, proposal_id: int):
     proposal, _removed = proposals.unsupport(session, pupil, proposal_id)
-    return SupportOut(proposal_id=proposal.id, supported=False, supports=proposal.support_count, state=proposal.state)
+    return schemas.SupportOut(proposal_id=proposal.id, supported=False, supports=proposal.support_count, state=proposal.state)

@@ -1,6 +1,7 @@
 """Staff login and logout, passwords (own change, admin reset), the staff start page, staff
 accounts and the audit log."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,15 +11,15 @@ from app.db import DbSession
 from app.deps import Admin, AnyStaff, MaybeStaff, NeedsLogin, SignedInStaff, csrf_protect, session_lifetime
 from app.i18n import _
 from app.models.staff import ROLES
-from app.routers.access import _client_key
 from app.services import audit, ratelimit, staff as staff_service
 from app.services.errors import DomainError, TooMany
 from app.services.staff import passwords, sessions
-from app.web import STAFF_COOKIE, pop_flash, read_staff_cookie, redirect, render, safe_next, set_flash, write_staff_cookie
+from app.web import (STAFF_COOKIE, client_key, pop_flash, read_staff_cookie, redirect, refused, render, safe_next,
+                     set_flash, sign_out, write_staff_cookie)
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
-PASSWORD_PAGE = "/staff/wachtwoord"
+PASSWORD_PAGE = "/staff/password"
 
 
 def _login_rules(request: Request, username: str) -> list[ratelimit.Rule]:
@@ -26,7 +27,7 @@ def _login_rules(request: Request, username: str) -> list[ratelimit.Rule]:
     another (an account stops counting at its own limit, far below the address's)."""
     s = request.app.state.settings
     return [ratelimit.Rule("login-account", username.strip().lower(), s.login_rate_limit, s.login_rate_window),
-            ratelimit.Rule("login-address", _client_key(request), s.login_address_limit, s.login_rate_window)]
+            ratelimit.Rule("login-address", client_key(request), s.login_address_limit, s.login_rate_window)]
 
 
 def _signed_in(request: Request, session, staff, url: str) -> Response:
@@ -63,17 +64,19 @@ def logout(request: Request, session: DbSession):
     token = read_staff_cookie(request)
     if token is not None:
         sessions.end(session, token)
-    response = redirect("/staff/login")
-    response.delete_cookie(STAFF_COOKIE, path="/")
-    return response
+    return sign_out("/staff/login", STAFF_COOKIE)
+
+
+def _password_page(request: Request, staff, status_code: int = 200, **extra):
+    return render(request, "staff/password.html", {"staff": staff, "min_length": passwords.MIN_LENGTH, **extra},
+                  status_code=status_code)
 
 
 @router.get(PASSWORD_PAGE, response_class=HTMLResponse)
-def password_form(request: Request, staff: SignedInStaff, klaar: int = 0):
+def password_form(request: Request, staff: SignedInStaff, done: int = 0):
     if staff is None:
         raise NeedsLogin()
-    return render(request, "staff/password.html", {
-        "staff": staff, "min_length": passwords.MIN_LENGTH, "notice": _("Je wachtwoord is veranderd.") if klaar else None})
+    return _password_page(request, staff, notice=_("Je wachtwoord is veranderd.") if done else None)
 
 
 @router.post(PASSWORD_PAGE)
@@ -85,18 +88,15 @@ def change_password(request: Request, session: DbSession, staff: SignedInStaff,
     try:
         staff_service.change_password(session, staff, current, new, repeat)
     except DomainError as exc:
-        session.rollback()
-        return render(request, "staff/password.html", {"staff": staff, "min_length": passwords.MIN_LENGTH,
-                                                       "error": exc.message}, status_code=exc.status_code)
+        return refused(request, session, exc, partial(_password_page, request, staff))
     # Every session ended, this one too: the browser that changed the password gets a new one.
-    return _signed_in(request, session, staff, f"{PASSWORD_PAGE}?klaar=1")
+    return _signed_in(request, session, staff, f"{PASSWORD_PAGE}?done=1")
 
 
 @router.get("/staff", response_class=HTMLResponse)
 def dashboard(request: Request, staff: AnyStaff):
-    from app.routers import staff_links
-
-    return render(request, "staff/dashboard.html", {"staff": staff, "links": staff_links(staff.role)})
+    links = request.app.state.staff_links(staff.role)
+    return render(request, "staff/dashboard.html", {"staff": staff, "links": links})
 
 
 def _accounts_page(request: Request, session, staff, status_code: int = 200, **extra):
@@ -122,8 +122,7 @@ def create_account(request: Request, session: DbSession, staff: Admin,
     try:
         staff_service.create_staff(session, staff.school_id, username, role, password, display_name, by=staff)
     except DomainError as exc:
-        session.rollback()
-        return _accounts_page(request, session, staff, exc.status_code, error=exc.message)
+        return refused(request, session, exc, partial(_accounts_page, request, session, staff))
     return redirect("/admin/staff")
 
 

@@ -5,20 +5,20 @@ HTMX does not swap 4xx answers into the page, so when an HTMX vote fails we answ
 the card showing the message; a plain form post gets the page with the 4xx status.
 """
 
-from datetime import datetime
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import DbSession
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
-from app.security import bounds
-from app.services import access, moderation, voting
+from app.schemas import voting as schemas
+from app.services import access, moderation, shared, voting
 from app.services.errors import DomainError, NotFound
-from app.web import is_htmx, redirect, render
+from app.services.shared import int_or_none
+from app.web import redirect, refused, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["voting"])
@@ -35,15 +35,13 @@ def _kind(path_kind: str) -> str:
     return PATH_KINDS[path_kind]
 
 
-def _int_or_none(value: str) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    number = int(value) if value.lstrip("-").isdigit() and len(value) < 12 else 0
-    return number if bounds.int_in_range(number) else 0  # 0: the service says what is allowed
-
-
 # --- pupils ----------------------------------------------------------------------------
+
+def home_section(session, participant, school) -> dict:
+    """The pupil home: open polls and statements, newest first, answered ones marked."""
+    found = voting.open_for(session, participant, voting.POLL, voting.STATEMENT)
+    return {"template": "voting/_home.html", "polls": found[voting.POLL], "statements": found[voting.STATEMENT]}
+
 
 def _item_page(request: Request, pupil, view, kind: str, status_code: int = 200, **extra):
     page, card = PAGES[kind]
@@ -56,13 +54,12 @@ def _voted(request: Request, session, pupil, school, kind: str, item_id: int, ca
     try:
         view = cast()
     except DomainError as exc:
-        session.rollback()
+        session.rollback()  # before reading the item again
         try:
             view = voting.pupil_item(session, pupil, school, kind, item_id)
         except DomainError:
             view = None
-        return _item_page(request, pupil, view, kind, 200 if is_htmx(request) else exc.status_code,
-                          error=exc.message)
+        return refused(request, session, exc, partial(_item_page, request, pupil, view, kind))
     return _item_page(request, pupil, view, kind, thanks=True)
 
 
@@ -84,10 +81,7 @@ def submit_statement(request: Request, session: DbSession, school: SchoolDep, pu
     try:
         item, screened = voting.submit_statement(session, request.app.state.limiter, school, pupil, text)
     except DomainError as exc:
-        session.rollback()
-        held = getattr(exc, "screened", None)
-        return _statement_form(request, session, pupil, exc.status_code, error=exc.message, text=text,
-                               screened=held if held and held.needs_help else None)
+        return refused(request, session, exc, partial(_statement_form, request, session, pupil), text=text)
     return render(request, "voting/submitted.html", {"pupil": pupil, "item": item, "screened": screened})
 
 
@@ -113,27 +107,30 @@ def poll_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pu
 def vote_poll(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
               option_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
               value: Annotated[str, Form(max_length=20)] = ""):
-    chosen = [_int_or_none(o) for o in option_ids[:50] if o.strip()]
+    chosen = [int_or_none(o) for o in option_ids[:50] if o.strip()]
     return _voted(request, session, pupil, school, voting.POLL, poll_id,
-                  lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, _int_or_none(value)))
+                  lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, int_or_none(value)))
+
+
+def _live_join_page(request: Request, status_code: int = 200, **extra):
+    return render(request, "voting/live_join.html", extra, status_code=status_code)
 
 
 @router.get("/live", response_class=HTMLResponse)
 def live_code_form(request: Request, pupil: MaybePupil, code: str = ""):
     if code:
         return redirect(f"/live/{voting.normalise_join_code(code)}")
-    return render(request, "voting/live_join.html", {"pupil": pupil, "ask_code": True})
+    return _live_join_page(request, pupil=pupil, ask_code=True)
 
 
 @router.get("/live/{code}", response_class=HTMLResponse)
 def live_join(request: Request, session: DbSession, pupil: MaybePupil, code: str):
     if pupil is None:
-        return render(request, "voting/live_join.html", {"pupil": None, "code": voting.normalise_join_code(code)})
+        return _live_join_page(request, pupil=None, code=voting.normalise_join_code(code))
     try:
         return redirect(voting.join_live(session, pupil, code))
     except DomainError as exc:
-        return render(request, "voting/live_join.html", {"pupil": pupil, "error": exc.message, "ask_code": True},
-                      status_code=exc.status_code)
+        return refused(request, session, exc, partial(_live_join_page, request), pupil=pupil, ask_code=True)
 
 
 # --- staff: overview, results, creation, closing -----------------------------------------
@@ -155,10 +152,10 @@ def overview_csv(session: DbSession, school: SchoolDep, staff: AnyStaff):
 
 
 def _item_form(request: Request, session, staff, kind: str, form: voting.ItemForm | None = None,
-               status_code: int = 200, error: str | None = None):
+               status_code: int = 200, **extra):
     return render(request, "voting/item_form.html", {
-        "staff": staff, "kind": kind, "form": form or voting.ItemForm(), "error": error,
-        **voting.form_choices(session, staff.school_id)}, status_code=status_code)
+        "staff": staff, "kind": kind, "form": form or voting.ItemForm(),
+        **voting.form_choices(session, staff.school_id), **extra}, status_code=status_code)
 
 
 @router.get("/council/voting/statements/new", response_class=HTMLResponse)
@@ -171,25 +168,16 @@ def new_poll(request: Request, session: DbSession, staff: Council):
     return _item_form(request, session, staff, voting.POLL)
 
 
-FormText = Annotated[str, Form(max_length=5000)]
-
-
 @router.post("/council/voting/{path_kind}", response_class=HTMLResponse)
 def create_item(request: Request, session: DbSession, staff: Council, path_kind: str,
-                text: FormText = "", kind: FormText = "single", options: FormText = "",
-                max_choices: FormText = "", scale_low: FormText = "", scale_high: FormText = "",
-                audience: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
-                opens_at: FormText = "", closes_at: FormText = "", results: FormText = "after_vote"):
+                typed: Annotated[schemas.ItemFormIn, Form()]):
     item_kind = _kind(path_kind)
-    form = voting.ItemForm(text=text, kind=kind, options=options, max_choices=max_choices, scale_low=scale_low,
-                           scale_high=scale_high, audience=audience[:500], opens_at=opens_at,
-                           closes_at=closes_at, results=results)
+    form = typed.to_service()
     create = voting.create_statement if item_kind == voting.STATEMENT else voting.create_poll
     try:
         item = create(session, staff, form)
     except DomainError as exc:
-        session.rollback()
-        return _item_form(request, session, staff, item_kind, form, exc.status_code, exc.message)
+        return refused(request, session, exc, partial(_item_form, request, session, staff, item_kind, form))
     return redirect(f"/council/voting/{path_kind}/{item.id}")
 
 
@@ -198,7 +186,7 @@ def council_item(request: Request, session: DbSession, school: SchoolDep, staff:
                  item_id: int):
     view = voting.staff_item(session, school, _kind(path_kind), item_id)
     return render(request, "voting/council_item.html", {"staff": staff, "v": view, "path_kind": path_kind,
-                                                         "local": voting.local_text})
+                                                         "local": shared.local_text})
 
 
 @router.get("/council/voting/{path_kind}/{item_id:int}/results.csv")
@@ -255,185 +243,72 @@ def end_live(session: DbSession, staff: AnyStaff, code: str):
 
 # --- JSON API --------------------------------------------------------------------------
 
-class OptionOut(BaseModel):
-    id: int
-    label: str
-
-
-class PollOut(BaseModel):
-    id: int
-    question: str
-    kind: Literal["single", "multiple", "scale"]
-    max_choices: int = Field(description="How many options one vote may hold (1 for single and scale).")
-    scale_low: str | None = Field(description="Label at 1, for scale polls.")
-    scale_high: str | None = Field(description="Label at 5, for scale polls.")
-    options: list[OptionOut]
-    opens_at: datetime
-    closes_at: datetime
-    is_open: bool
-    results_visible: Literal["after_vote", "after_close"]
-    voted: bool
-    my_option_ids: list[int] | None = Field(description="Your current choice, for single and multiple polls.")
-    my_value: int | None = Field(description="Your current choice, for scale polls.")
-
-
-class StatementOut(BaseModel):
-    id: int
-    text: str
-    by_pupil: bool = Field(description="Written by a pupil (shown as 'door een leerling').")
-    opens_at: datetime
-    closes_at: datetime
-    is_open: bool
-    results_visible: Literal["after_vote", "after_close"]
-    voted: bool
-    my_answer: Literal["agree", "disagree", "pass"] | None
-
-
-class PollVoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True,
-                              json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
-    option_ids: list[bounds.JsonInt] | None = Field(default=None, max_length=50,
-                                                    description="Single and multiple choice polls.")
-    value: bounds.JsonInt | None = Field(default=None, description="Scale polls: 1 to 5.")
-
-
-class StatementVoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    answer: str | None = Field(default=None, max_length=20, description="agree, disagree or pass",
-                               json_schema_extra={"enum": list(voting.ANSWERS)})
-
-
-class CellOut(BaseModel):
-    key: str = Field(description="Option id, scale value, agree/disagree/pass, or '*' for the number of answers.")
-    label: str
-    count: int | None = Field(description="null when suppressed (fewer than k answers)")
-    percent: int | None = Field(description="Share of the answers in this breakdown; null when suppressed.")
-    suppressed: bool
-
-
-class BreakdownOut(BaseModel):
-    group: str | None = Field(description="The grade, or null for everyone together.")
-    answers: CellOut
-    cells: list[CellOut]
-
-
-class ResultsOut(BaseModel):
-    kind: Literal["poll", "statement"]
-    id: int
-    k: int = Field(description="Counts below k are suppressed.")
-    closed: bool
-    overall: BreakdownOut
-    by_grade: list[BreakdownOut] = Field(description="Staff only; empty for pupils.")
-    consensus: float | None = Field(description="Statements, staff only: product over grades of P(agree).")
-    divisiveness: int | None = Field(description="Statements, staff only: spread of agreement between grades.")
-    mean: float | None = Field(description="Scale polls, when no cell is suppressed.")
-
-
-class VoteOut(BaseModel):
-    status: Literal["created", "changed"]
-    answers: list[str] = Field(description="Your answer(s) as stored: option ids, a scale value or agree/...")
-    results: ResultsOut | None = Field(description="When results show right after voting.")
-
-
-def _cell(cell: voting.Cell) -> CellOut:
-    return CellOut(key=cell.key, label=cell.label, count=cell.count, percent=cell.percent,
-                   suppressed=cell.suppressed)
-
-
-def _breakdown(b: voting.Breakdown) -> BreakdownOut:
-    return BreakdownOut(group=b.label or None, answers=_cell(b.voters), cells=[_cell(c) for c in b.cells])
-
-
-def _results_out(kind: str, item, res: voting.Results, staff: bool) -> ResultsOut:
-    return ResultsOut(kind=kind, id=item.id, k=res.k, closed=voting.is_closed(item), overall=_breakdown(res.overall),
-                      by_grade=[_breakdown(b) for b in res.by_grade] if staff else [],
-                      consensus=res.consensus if staff else None, divisiveness=res.divisiveness if staff else None,
-                      mean=res.mean)
-
-
-def _poll_out(v: voting.ItemView) -> PollOut:
-    p = v.item
-    scale = p.kind == "scale"
-    return PollOut(id=p.id, question=p.question, kind=p.kind, max_choices=p.max_choices,
-                   scale_low=p.scale_low if scale else None, scale_high=p.scale_high if scale else None,
-                   options=[OptionOut(id=o.id, label=o.label) for o in v.options], opens_at=p.opens_at,
-                   closes_at=p.closes_at, is_open=v.is_open, results_visible=p.results, voted=v.voted,
-                   my_option_ids=[int(a) for a in v.mine] if v.voted and not scale else None,
-                   my_value=int(v.mine[0]) if v.voted and scale else None)
-
-
-def _statement_out(v: voting.ItemView) -> StatementOut:
-    s = v.item
-    return StatementOut(id=s.id, text=s.text, by_pupil=s.by_pupil, opens_at=s.opens_at, closes_at=s.closes_at,
-                        is_open=v.is_open, results_visible=s.results, voted=v.voted,
-                        my_answer=v.mine[0] if v.voted else None)
-
-
-def _vote_out(response: Response, v: voting.ItemView) -> VoteOut:
+def _vote_out(response: Response, v: voting.ItemView) -> schemas.VoteOut:
     response.status_code = 201 if v.created else 200
-    return VoteOut(status="created" if v.created else "changed", answers=v.mine or [],
-                   results=_results_out(v.kind, v.item, v.results, False) if v.results else None)
+    return schemas.VoteOut(status="created" if v.created else "changed", answers=v.mine or [],
+                           results=schemas.results_out(v.kind, v.item, v.results, False) if v.results else None)
 
 
-def _api_results(session, school, pupil, staff, kind: str, item_id: int) -> ResultsOut:
+def _api_results(session, school, pupil, staff, kind: str, item_id: int) -> schemas.ResultsOut:
     if staff is not None:
         view = voting.staff_item(session, school, kind, item_id)
-        return _results_out(kind, view.item, view.results, True)
+        return schemas.results_out(kind, view.item, view.results, True)
     if pupil is None:
         raise NeedsCode()
     view = voting.pupil_results(session, pupil, school, kind, item_id)
-    return _results_out(kind, view.item, view.results, False)
+    return schemas.results_out(kind, view.item, view.results, False)
 
 
-VOTE_RESPONSES = {200: {"model": VoteOut, "description": "Your earlier vote was changed."},
+VOTE_RESPONSES = {200: {"model": schemas.VoteOut, "description": "Your earlier vote was changed."},
                   400: {"description": "Closed, missing or wrong answer: `detail` says why."},
                   403: {"description": "Not for your group, or not open yet."},
                   404: {"description": "No such item."}}
 
 
-@api.get("/polls", response_model=list[PollOut])
+@api.get("/polls", response_model=list[schemas.PollOut])
 def api_polls(session: DbSession, pupil: Pupil):
     """Open polls for the participant's group, newest first."""
-    return [_poll_out(v) for v in voting.open_for(session, pupil, voting.POLL)[voting.POLL]]
+    return [schemas.poll_out(v) for v in voting.open_for(session, pupil, voting.POLL)[voting.POLL]]
 
 
-@api.get("/polls/{poll_id}", response_model=PollOut)
+@api.get("/polls/{poll_id}", response_model=schemas.PollOut)
 def api_poll(session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int):
-    return _poll_out(voting.pupil_item(session, pupil, school, voting.POLL, poll_id))
+    return schemas.poll_out(voting.pupil_item(session, pupil, school, voting.POLL, poll_id))
 
 
-@api.post("/polls/{poll_id}/votes", response_model=VoteOut, status_code=201, responses=VOTE_RESPONSES)
+@api.post("/polls/{poll_id}/votes", response_model=schemas.VoteOut, status_code=201, responses=VOTE_RESPONSES)
 def api_vote_poll(response: Response, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
-                  body: PollVoteIn):
+                  body: schemas.PollVoteIn):
     """Vote, or change your vote: `option_ids` for single and multiple choice, `value` for scales."""
     return _vote_out(response, voting.vote_poll(session, pupil, school, poll_id, body.option_ids, body.value))
 
 
-@api.get("/polls/{poll_id}/results", response_model=ResultsOut)
+@api.get("/polls/{poll_id}/results", response_model=schemas.ResultsOut)
 def api_poll_results(session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff, poll_id: int):
     """k-anonymous results: pupils when the poll shows them, staff always (with grades)."""
     return _api_results(session, school, pupil, staff, voting.POLL, poll_id)
 
 
-@api.get("/statements", response_model=list[StatementOut])
+@api.get("/statements", response_model=list[schemas.StatementOut])
 def api_statements(session: DbSession, pupil: Pupil):
     """Open statements for the participant's group, newest first."""
-    return [_statement_out(v) for v in voting.open_for(session, pupil, voting.STATEMENT)[voting.STATEMENT]]
+    return [schemas.statement_out(v) for v in voting.open_for(session, pupil, voting.STATEMENT)[voting.STATEMENT]]
 
 
-@api.get("/statements/{statement_id}", response_model=StatementOut)
+@api.get("/statements/{statement_id}", response_model=schemas.StatementOut)
 def api_statement(session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
-    return _statement_out(voting.pupil_item(session, pupil, school, voting.STATEMENT, statement_id))
+    return schemas.statement_out(voting.pupil_item(session, pupil, school, voting.STATEMENT, statement_id))
 
 
-@api.post("/statements/{statement_id}/votes", response_model=VoteOut, status_code=201, responses=VOTE_RESPONSES)
+@api.post("/statements/{statement_id}/votes", response_model=schemas.VoteOut, status_code=201,
+          responses=VOTE_RESPONSES)
 def api_vote_statement(response: Response, session: DbSession, school: SchoolDep, pupil: Pupil,
-                       statement_id: int, body: StatementVoteIn):
+                       statement_id: int, body: schemas.StatementVoteIn):
     """Answer, or change your answer: agree, disagree or pass."""
     return _vote_out(response, voting.vote_statement(session, pupil, school, statement_id, body.answer))
 
 
-@api.get("/statements/{statement_id}/results", response_model=ResultsOut)
+@api.get("/statements/{statement_id}/results", response_model=schemas.ResultsOut)
 def api_statement_results(session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
                           statement_id: int):
     """k-anonymous results, with consensus and divisiveness for staff."""

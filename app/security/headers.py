@@ -27,7 +27,7 @@ NO_STORE = "no-store"
 # "private": never kept by a shared cache; "no-cache": asked again before each use.
 PUBLIC_PAGES = {
     "/": "private, no-cache",
-    "/help": "private, no-cache",
+    "/hulp": "private, no-cache",
     "/privacy": "private, no-cache",
     "/regels": "private, no-cache",
     "/voorstellen": "private, no-cache",

@@ -8,11 +8,7 @@ real schema, so the page cannot drift from the code.
 from dataclasses import dataclass
 
 from app.i18n import gettext as _
-
-
-def N_(message: str) -> str:
-    """Mark for translation; translated when shown."""
-    return message
+from app.services.shared import N_
 
 
 @dataclass(frozen=True)
@@ -33,11 +29,11 @@ WHAT_WE_STORE: list[Kept] = [
          N_("Het blad met strookjes"),
          N_("Voor welke groep het blad was, hoeveel strookjes erop stonden en wanneer het gemaakt "
             "of ingetrokken werd (tot op het uur).")),
-    Kept("comment", ("id", "school_id", "target_kind", "target_id", "parent_id", "body", "status", "urgent",
+    Kept("comment", ("id", "position", "school_id", "target_kind", "target_id", "parent_id", "body", "status", "urgent",
                      "verdict", "reject_reason", "flag_count", "edited", "author_nonce", "author_tag", "created_at"),
          N_("Je reacties"),
          N_("De tekst van je reactie, waarop je reageerde, of de leerlingenraad hem goedkeurde (en waarom niet), "
-            "hoe vaak hij gemeld werd en de dag en het uur. Wie de reactie schreef, bewaren we niet. We bewaren "
+            "hoe vaak hij gemeld werd, de hoeveelste reactie het is onder dat onderwerp en de dag en het uur. Wie de reactie schreef, bewaren we niet. We bewaren "
             "een willekeurig getal en een vingerafdruk die alleen met jouw code na te rekenen is: zo zie jij je eigen "
             "reacties, en niemand anders kan ze aan jou of aan elkaar koppelen.")),
     Kept("contentflag", ("id", "school_id", "target_kind", "target_id", "pseudonym", "reason", "cleared"),

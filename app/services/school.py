@@ -55,13 +55,3 @@ def add_group(session: Session, school_id: int, name: str, parent: str | None = 
     session.add(group)
     session.flush()
     return group
-
-
-def group_and_ancestors(session: Session, group_id: int) -> list[int]:
-    """A pupil of class 3A also belongs to grade 3: audiences use this chain."""
-    ids: list[int] = []
-    current = session.get(Group, group_id)
-    while current is not None and current.id not in ids:
-        ids.append(current.id)
-        current = session.get(Group, current.parent_id) if current.parent_id else None
-    return ids

@@ -1,6 +1,7 @@
 """Ballot box without order: has-voted rows without rowid, pending ballots, new code scheme.
 
 - `hasvoted` is rebuilt WITHOUT ROWID on SQLite: the hidden rowid numbered votes in order.
+- `comment.position`: a comment's place in its own thread; comment ids are now random.
 - `pendingballot`: votes sealed under a key from K until k of one group are counted together.
 - Codes are now 13 characters behind argon2id; the old 10-character codes can no longer be
   checked, so their sheets are marked revoked (print new ones on /admin/codes).
@@ -62,12 +63,18 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index('ix_pendingballot_item', 'pendingballot', ['item_kind', 'item_id'], unique=False)
+    # Comment ids become random: the thread keeps its own order.
+    with op.batch_alter_table('comment') as batch_op:
+        batch_op.add_column(sa.Column('position', sa.Integer(), nullable=False, server_default='0'))
+    op.execute("UPDATE comment SET position = id")
     codesheet = sa.table('codesheet', sa.column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime()))
     op.execute(codesheet.update().where(codesheet.c.revoked_at.is_(None)).values(
         revoked_at=datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('comment') as batch_op:
+        batch_op.drop_column('position')
     op.drop_index('ix_pendingballot_item', table_name='pendingballot')
     op.drop_table('pendingballot')
     _rebuild_hasvoted(with_rowid=True)

@@ -13,7 +13,7 @@ def test_admin_prints_a_sheet_that_works(admin, client, school):
     assert r.status_code == 200 and r.text.count('class="slip"') == 5
     codes = re.findall(r'class="slip-code">([2-9A-Z]{5}-[2-9A-Z]{4}-[2-9A-Z]{4})<', r.text)
     assert len(codes) == 5
-    assert client.form("/join", {"code": codes[0]}, follow_redirects=False).status_code == 303
+    assert client.form("/aanmelden", {"code": codes[0]}, follow_redirects=False).status_code == 303
     assert "3A" in admin.get("/admin/codes").text
 
 
@@ -27,7 +27,7 @@ def test_sheet_input_is_checked(admin, school, session):
 def test_help_page_lists_the_seeded_lines(client, session, school):
     help_service.seed(session, school.id)
     session.commit()
-    page = client.get("/help").text
+    page = client.get("/hulp").text
     for name in ("Awel", "Zelfmoordlijn 1813", "1712", "Nu Praat Ik Erover"):
         assert name in page
     assert "112" in page and "geen hulplijn" in page
@@ -41,7 +41,7 @@ def test_admin_edits_a_help_line(admin, client, session, school):
     r = admin.form(f"/admin/help/{awel.id}", {"name": "Awel", "description": "Nieuwe uitleg", "phone": "102",
                                                "url": "https://www.awel.be"}, follow_redirects=False)
     assert r.status_code == 303
-    assert "Nieuwe uitleg" in client.get("/help").text
+    assert "Nieuwe uitleg" in client.get("/hulp").text
     bad = admin.form(f"/admin/help/{awel.id}", {"name": "", "url": "x"})
     assert bad.status_code == 400
     assert admin.form("/admin/help/99999", {"name": "X"}).status_code == 404

@@ -12,11 +12,11 @@ def _pupil_flow(page, code):
     assert_accessible(page)
     page.fill("#code", code.lower()[:5] + " " + code[5:])
     page.click("button[type=submit]")
-    page.wait_for_url("**/home")
+    page.wait_for_url("**/overzicht")
     assert page.locator("h1").inner_text() == "Hallo!"
     assert_accessible(page)
     page.click("text=Hulp nodig?")
-    page.wait_for_url("**/help")
+    page.wait_for_url("**/hulp")
     assert page.locator("text=Awel").first.is_visible()
     assert_accessible(page)
     page.goto("/privacy")

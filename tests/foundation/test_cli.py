@@ -35,7 +35,7 @@ def test_codes_printed_and_redeemable(settings, school, client):
     codes = result.stdout.split()
     assert result.returncode == 0 and len(codes) == 4
     assert all(anonymity.normalise_code(c) == c for c in codes)
-    assert client.form("/join", {"code": codes[2]}, follow_redirects=False).status_code == 303
+    assert client.form("/aanmelden", {"code": codes[2]}, follow_redirects=False).status_code == 303
 
 
 def test_codes_sheet(settings, school, tmp_path):

@@ -69,7 +69,7 @@ def test_csrf_refused_and_nothing_changes(admin, session, school):
 
 
 def test_csrf_on_pupil_join(client, new_codes):
-    r = client.post("/join", data={"code": new_codes("3A")[0]})
+    r = client.post("/aanmelden", data={"code": new_codes("3A")[0]})
     assert r.status_code == 403
 
 
@@ -83,7 +83,7 @@ def test_groups_admin_validates(admin, session, school):
     assert group.kind == "class" and group.parent_id is not None
 
 
-@pytest.mark.parametrize("path", ["/", "/help", "/privacy", "/staff/login", "/api/v1/healthz", "/nope",
+@pytest.mark.parametrize("path", ["/", "/hulp", "/privacy", "/staff/login", "/api/v1/healthz", "/nope",
                                   "/static/inspraak-1.css"])
 def test_security_headers_everywhere(client, school, path):
     r = client.get(path)
@@ -109,16 +109,16 @@ def test_pupil_requests_write_no_log_line_and_metrics_hold_only_route_templates(
     code = new_codes("3A")[0]
     with caplog.at_level(logging.DEBUG):
         client.get(f"/c/{code}")
-        client.form("/join", {"code": code})
-        client.get("/home")
-        client.get("/help")
+        client.form("/aanmelden", {"code": code})
+        client.get("/overzicht")
+        client.get("/hulp")
     assert [r.getMessage() for r in caplog.records if r.name.startswith(("inspraak", "uvicorn"))] == []
     metrics = client.get("/metrics").text  # the test client is not loopback: staff only
     assert "inspraak_requests" not in metrics
     from app import metrics as app_metrics
 
     text = app_metrics.exposition()[0].decode()
-    assert 'route="/c/{code}"' in text and 'route="/help"' in text
+    assert 'route="/c/{code}"' in text and 'route="/hulp"' in text
     assert code not in text and "testclient" not in text
 
 

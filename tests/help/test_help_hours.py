@@ -99,7 +99,7 @@ def test_the_seed_file_has_hours_for_every_written_schedule():
 def test_help_page_highlights_today_and_who_is_reachable_now(client, session, school):
     help_service.seed(session, school.id)
     session.commit()
-    page = client.get("/help").text
+    page = client.get("/hulp").text
     assert "<mark>Vandaag:" in page
     # the Zelfmoordlijn answers the phone day and night, so something is always reachable
     line = page[page.index("Zelfmoordlijn 1813</h2>"):]

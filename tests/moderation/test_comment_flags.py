@@ -3,11 +3,11 @@
 from sqlmodel import select
 
 from app.models import ContentFlag
-from moderation_support import OK, URL, approve, comments, post_mode, reject, say, set_school, target  # noqa: F401
+from support.moderation import OK, URL, approve, comments, post_mode, reject, say, set_school, target  # noqa: F401
 
 
 def flag(client, comment_id: int, reason: str = "bullying"):
-    return client.form(f"/reactie/{comment_id}/melden", {"reason": reason})
+    return client.form(f"/reacties/{comment_id}/melden", {"reason": reason})
 
 
 def _published(pupil, session) -> int:
@@ -27,7 +27,7 @@ def test_three_flags_hide_a_comment_until_a_moderator_looks(target, post_mode, p
     assert OK not in make_pupil("3B").get(URL).text
     assert "tijdelijk verborgen" in pupil.get(URL).text  # the author is told
 
-    queue = council.get("/moderatie").text
+    queue = council.get("/council/moderation").text
     assert OK in queue and "verborgen na meldingen" in queue
     assert "persoonlijke info, spam of reclame, spam of reclame" in queue
 
@@ -84,7 +84,7 @@ def test_the_threshold_is_a_school_setting(target, post_mode, pupil, make_pupil,
     flag(make_pupil("3B"), cid)
     assert comments(session)[0].status == "published"
     # lowering the threshold applies to comments that already have that many flags
-    assert admin.form("/admin/moderatie", {"mode": "post", "threshold": "1"}, follow_redirects=False).status_code == 303
+    assert admin.form("/admin/moderation", {"mode": "post", "threshold": "1"}, follow_redirects=False).status_code == 303
     assert comments(session)[0].status == "hidden"
 
 
@@ -99,7 +99,7 @@ def test_rejecting_a_flagged_comment(target, post_mode, pupil, make_pupil, counc
 
 def test_htmx_flag_and_api_flag(target, post_mode, pupil, make_pupil, session):
     cid = _published(pupil, session)
-    r = make_pupil("3B").htmx(f"/reactie/{cid}/melden", {"reason": "spam"})
+    r = make_pupil("3B").htmx(f"/reacties/{cid}/melden", {"reason": "spam"})
     assert r.status_code == 200 and "<html" not in r.text and "Bedankt voor je melding" in r.text
     api_pupil = make_pupil("4A")
     r = api_pupil.post(f"/api/v1/comments/{cid}/flags", json={"reason": "ongepast"})

@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import ScreeningName
-from moderation_support import (ABUSE, CRISIS, OK, PERSON, PROFANITY, URL, approve, comments, post_mode, reject,
+from support.moderation import (ABUSE, CRISIS, OK, PERSON, PROFANITY, URL, approve, comments, post_mode, reject,
                                 say, set_school, target)  # noqa: F401
 
 PUPIL_STATE = "wacht op goedkeuring"
@@ -62,7 +62,7 @@ def test_crisis_text_gets_help_lines_not_a_rejection(target, pupil):
     assert "tel:1712" not in page
     assert "niet gepubliceerd" not in page and "afgewezen" not in page.lower()
     # and later, next to the waiting comment itself, the way to help
-    assert 'href="/help"' in pupil.get(URL).text
+    assert 'href="/hulp"' in pupil.get(URL).text
 
 
 def test_abuse_text_also_gets_1712_and_nu_praat_ik_erover(target, pupil):
@@ -168,7 +168,7 @@ def test_htmx_post_returns_the_comments_section(target, pupil, session):
 def test_rules_page_is_linked_from_the_form(target, pupil, client, school):
     assert 'href="/regels"' in pupil.get(URL).text
     page = client.get("/regels").text
-    for words in ("Geen namen", "Niet pesten", "leerlingenraad", "geen hulplijn", 'href="/help"', "Na 3 meldingen"):
+    for words in ("Geen namen", "Niet pesten", "leerlingenraad", "geen hulplijn", 'href="/hulp"', "Na 3 meldingen"):
         assert words in page
 
 

@@ -4,7 +4,7 @@ sees it marked urgent at the top of the queue and decides on a phone, with and w
 import pytest
 
 from conftest import assert_accessible, login_staff_in_browser
-from moderation_support import CRISIS, URL, comments, say, set_school, target  # noqa: F401
+from support.moderation import CRISIS, URL, comments, say, set_school, target  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def _pupil_posts(page, code: str, text: str) -> None:
     page.goto(f"/c/{code}")
     page.get_by_role("button", name="Ja, dit is mijn code").click()
-    page.wait_for_url("**/home")
+    page.wait_for_url("**/overzicht")
     assert_accessible(page)
     page.goto(URL)
     assert_accessible(page)
@@ -32,7 +32,7 @@ def test_crisis_text_shows_help_and_is_urgent_for_the_council(phone, desktop, se
     assert phone.url.endswith(URL)  # HTMX: no new page
     assert_accessible(phone)
     phone.click("text=Alle hulplijnen")
-    phone.wait_for_url("**/help")
+    phone.wait_for_url("**/hulp")
     assert phone.locator("mark").first.is_visible()
     assert_accessible(phone)
 
@@ -40,7 +40,7 @@ def test_crisis_text_shows_help_and_is_urgent_for_the_council(phone, desktop, se
     login_staff_in_browser(desktop, council.staff.username)
     desktop.wait_for_url("**/staff")
     assert_accessible(desktop)
-    desktop.goto("/moderatie")
+    desktop.goto("/council/moderation")
     first = desktop.locator("li.card").first
     assert "dringend" in first.inner_text() and "crisis" in first.inner_text()
     assert "Ik wil dood" in first.inner_text()
@@ -55,7 +55,7 @@ def test_council_decides_on_a_phone_without_page_reloads(phone, seeded, make_sta
     login_staff_in_browser(phone, council.staff.username)
     phone.wait_for_url("**/staff")
     assert_accessible(phone)
-    phone.goto("/moderatie")
+    phone.goto("/council/moderation")
     assert_accessible(phone)
     phone.evaluate("() => { window.stillHere = true }")
     first = phone.locator("li.card").first
@@ -79,9 +79,9 @@ def test_council_decides_without_javascript(phone_nojs, seeded, make_staff, make
     login_staff_in_browser(phone_nojs, council.staff.username)
     phone_nojs.wait_for_url("**/staff")
     assert_accessible(phone_nojs)
-    phone_nojs.goto("/moderatie")
+    phone_nojs.goto("/council/moderation")
     phone_nojs.locator("li.card").first.get_by_role("button", name="Goedkeuren", exact=True).click()
-    phone_nojs.wait_for_url("**/moderatie?klaar=approve")
+    phone_nojs.wait_for_url("**/council/moderation?klaar=approve")
     assert "Goedgekeurd." in phone_nojs.locator("[role=status]").first.inner_text()
     assert_accessible(phone_nojs)
     assert comments(session)[0].status == "published"
@@ -110,15 +110,15 @@ def test_admin_moderation_settings_in_a_browser(desktop, seeded, make_staff, ses
     desktop.wait_for_url("**/staff")
     assert_accessible(desktop)
     desktop.click("text=Moderatie-instellingen")
-    desktop.wait_for_url("**/admin/moderatie")
+    desktop.wait_for_url("**/admin/moderation")
     assert_accessible(desktop)
     desktop.select_option("#mode", "post")
     desktop.fill("#threshold", "4")
     desktop.get_by_role("button", name="Bewaren", exact=True).click()
-    desktop.wait_for_url("**/admin/moderatie?bewaard=1")
+    desktop.wait_for_url("**/admin/moderation?bewaard=1")
     desktop.fill("#names", "Janssens\nPeeters")
     desktop.get_by_role("button", name="Namen bewaren").click()
-    desktop.wait_for_url("**/admin/moderatie?bewaard=1")
+    desktop.wait_for_url("**/admin/moderation?bewaard=1")
     assert desktop.input_value("#names") == "Janssens\nPeeters"
     assert desktop.input_value("#threshold") == "4"
     assert_accessible(desktop)

@@ -1,6 +1,6 @@
 """The moderation pages in English (catalog completeness is checked for the whole app in tests/foundation)."""
 
-from moderation_support import URL, target  # noqa: F401
+from support.moderation import URL, target  # noqa: F401
 
 
 def test_pages_in_english(target, pupil):

@@ -8,25 +8,25 @@ from sqlmodel import select
 from app.models import Comment
 from app.services import moderation
 from app.timeutil import now_hour
-from moderation_support import (CRISIS, OK, PERSON, URL, approve, audit_actions, comments, reject, say,
+from support.moderation import (CRISIS, OK, PERSON, URL, approve, audit_actions, comments, reject, say,
                                 target)  # noqa: F401
 
 
 def test_only_the_council_moderates(target, pupil, management, admin, council, session):
     say(pupil, OK)
     cid = comments(session)[0].id
-    r = pupil.get("/moderatie", follow_redirects=False)
+    r = pupil.get("/council/moderation", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/staff/login")
     assert approve(pupil, cid).status_code == 303  # sent to the login page
     for staff in (management, admin):
-        r = staff.get("/moderatie")
+        r = staff.get("/council/moderation")
         assert r.status_code == 403 and "Dit mag alleen de leerlingenraad" in r.text
         assert approve(staff, cid).status_code == 403
         assert staff.get("/api/v1/moderation/queue").status_code == 403
     assert comments(session)[0].status == "pending"
     assert pupil.get("/api/v1/moderation/queue").status_code == 401
-    assert council.get("/moderatie").status_code == 200
-    assert ("/moderatie", "Moderatie") in [(u, l) for u, l in _links(council)]
+    assert council.get("/council/moderation").status_code == 200
+    assert ("/council/moderation", "Moderatie") in [(u, l) for u, l in _links(council)]
 
 
 def _links(client):
@@ -43,7 +43,7 @@ def test_urgent_first_then_oldest(target, make_pupil, council, session):
         row.created_at = now_hour() - timedelta(hours=hours_ago)
         session.add(row)
     session.commit()
-    page = council.get("/moderatie").text
+    page = council.get("/council/moderation").text
     assert page.index("Ik wil dood") < page.index("Oudste gewone") < page.index("Nieuwere gewone")
     oldest, newer, crisis = (f'id="q-comment-{row.id}"' for row in rows)
     urgent = page[page.index(f'<li class="card urgent" {crisis}>'):page.index("Ik wil dood")]
@@ -59,12 +59,12 @@ def test_urgent_first_then_oldest(target, make_pupil, council, session):
 def test_htmx_decision_swaps_out_only_the_item(target, pupil, council, session):
     say(pupil, OK)
     cid = comments(session)[0].id
-    r = council.htmx(f"/moderatie/comment/{cid}", {"decision": "approve"})
+    r = council.htmx(f"/council/moderation/comment/{cid}", {"decision": "approve"})
     assert r.status_code == 200 and "<html" not in r.text
     assert r.text.strip().startswith(f'<li class="card" id="q-comment-{cid}"') and "Goedgekeurd." in r.text
     assert comments(session)[0].status == "published"
     # deciding again (a second moderator, a double tap): told in place, nothing changes
-    r = council.htmx(f"/moderatie/comment/{cid}", {"decision": "reject", "reason": "spam"})
+    r = council.htmx(f"/council/moderation/comment/{cid}", {"decision": "reject", "reason": "spam"})
     assert r.status_code == 200 and "besliste iemand anders al" in r.text
     assert comments(session)[0].status == "published"
 
@@ -72,7 +72,7 @@ def test_htmx_decision_swaps_out_only_the_item(target, pupil, council, session):
 def test_htmx_errors_show_in_the_item(target, pupil, council, session):
     say(pupil, OK)
     cid = comments(session)[0].id
-    r = council.htmx(f"/moderatie/comment/{cid}", {"decision": "reject", "reason": "zomaar"})
+    r = council.htmx(f"/council/moderation/comment/{cid}", {"decision": "reject", "reason": "zomaar"})
     assert r.status_code == 200 and f'id="q-comment-{cid}"' in r.text and "Kies waarom" in r.text
     assert 'class="decide"' in r.text  # the buttons are still there to try again
     assert comments(session)[0].status == "pending"
@@ -83,16 +83,16 @@ def test_plain_form_decisions_redirect_back_to_the_queue(target, make_pupil, cou
     say(make_pupil("3A"), "Tweede")
     first, second = comments(session)
     r = reject(council, first.id, "offtopic")
-    assert r.status_code == 303 and r.headers["location"] == "/moderatie?klaar=reject"
+    assert r.status_code == 303 and r.headers["location"] == "/council/moderation?klaar=reject"
     page = council.get(r.headers["location"]).text
     assert "Afgewezen." in page and "Eerste" not in page and "Tweede" in page
-    assert approve(council, second.id).headers["location"] == "/moderatie?klaar=approve"
-    assert "Niets te doen" in council.get("/moderatie").text
+    assert approve(council, second.id).headers["location"] == "/council/moderation?klaar=approve"
+    assert "Niets te doen" in council.get("/council/moderation").text
     r = approve(council, second.id)
     assert r.status_code == 409 and "besliste iemand anders al" in r.text
-    assert council.form("/moderatie/comment/99999", {"decision": "approve"}).status_code == 409
-    assert council.form("/moderatie/onbekend/1", {"decision": "approve"}).status_code == 404
-    assert council.form(f"/moderatie/comment/{second.id}", {"decision": "misschien"}).status_code == 400
+    assert council.form("/council/moderation/comment/99999", {"decision": "approve"}).status_code == 409
+    assert council.form("/council/moderation/onbekend/1", {"decision": "approve"}).status_code == 404
+    assert council.form(f"/council/moderation/comment/{second.id}", {"decision": "misschien"}).status_code == 400
 
 
 def test_edit_out_a_name(target, pupil, make_pupil, council, session):
@@ -149,10 +149,10 @@ def fake_kind():
 
 def test_one_queue_for_every_registered_kind(target, fake_kind, pupil, council, session):
     say(pupil, CRISIS)
-    page = council.get("/moderatie").text
+    page = council.get("/council/moderation").text
     assert page.index("Ik wil dood") < page.index("Een stelling van een leerling")  # urgent before older
     assert "Teststelling" in page
-    r = council.htmx("/moderatie/teststelling/7", {"decision": "approve", "text": "Een stelling"})
+    r = council.htmx("/council/moderation/teststelling/7", {"decision": "approve", "text": "Een stelling"})
     assert r.status_code == 200 and "Goedgekeurd." in r.text
     assert fake_kind.calls == [(7, "approve", "", "Een stelling")]
     actions = audit_actions(session)
@@ -183,5 +183,5 @@ def test_a_comment_of_another_school_cannot_be_decided(target, pupil, council, s
     session.add(row)
     session.commit()
     assert approve(council, row.id).status_code == 409
-    assert "Niets te doen" in council.get("/moderatie").text
+    assert "Niets te doen" in council.get("/council/moderation").text
     assert comments(session)[0].status == "pending"

@@ -5,9 +5,10 @@ import io
 
 from sqlmodel import select
 
+from app.demo import moderation as moderation_demo
 from app.models import Comment, School, ScreeningName
 from app.services import moderation
-from moderation_support import (CRISIS, OK, approve, audit_actions, comments, reject, say,
+from support.moderation import (CRISIS, OK, approve, audit_actions, comments, reject, say,
                                 target)  # noqa: F401
 
 
@@ -34,11 +35,11 @@ def test_invalid_posts_do_not_use_the_budget(target, pupil, session):
 
 
 def test_admin_settings_page(admin, council, session, school):
-    page = admin.get("/admin/moderatie").text
+    page = admin.get("/admin/moderation").text
     assert 'value="pre" selected' in page and 'value="3"' in page
-    assert council.get("/admin/moderatie").status_code == 403
-    assert council.form("/admin/moderatie", {"mode": "post", "threshold": "2"}).status_code == 403
-    r = admin.form("/admin/moderatie", {"mode": "post", "threshold": "2"}, follow_redirects=False)
+    assert council.get("/admin/moderation").status_code == 403
+    assert council.form("/admin/moderation", {"mode": "post", "threshold": "2"}).status_code == 403
+    r = admin.form("/admin/moderation", {"mode": "post", "threshold": "2"}, follow_redirects=False)
     assert r.status_code == 303
     assert "Bewaard." in admin.get(r.headers["location"]).text
     session.expire_all()
@@ -47,9 +48,9 @@ def test_admin_settings_page(admin, council, session, school):
     for bad, message in (({"mode": "soms", "threshold": "2"}, "vooraf of achteraf"),
                          ({"mode": "pre", "threshold": "0"}, "tussen 1 en 50"),
                          ({"mode": "pre", "threshold": "99"}, "tussen 1 en 50")):
-        r = admin.form("/admin/moderatie", bad)
+        r = admin.form("/admin/moderation", bad)
         assert r.status_code == 400 and message in r.text
-    assert admin.form("/admin/moderatie", {"mode": "pre", "threshold": "veel"}).status_code == 400
+    assert admin.form("/admin/moderation", {"mode": "pre", "threshold": "veel"}).status_code == 400
     session.expire_all()
     assert session.get(School, school.id).moderation_mode == "post"
 
@@ -59,14 +60,14 @@ def test_name_list_holds_texts_that_name_someone(target, admin, pupil, make_pupi
     school_row.moderation_mode = "post"
     session.add(school_row)
     session.commit()
-    r = admin.form("/admin/moderatie/namen", {"names": "Janssens\n  De  Smet \n\njanssens\nPeeters"},
+    r = admin.form("/admin/moderation/names", {"names": "Janssens\n  De  Smet \n\njanssens\nPeeters"},
                    follow_redirects=False)
     assert r.status_code == 303
     assert moderation.school_names(session, school.id) == ["De Smet", "Janssens", "Peeters"]
-    assert "De Smet" in admin.get("/admin/moderatie").text
+    assert "De Smet" in admin.get("/admin/moderation").text
     say(pupil, "Mevrouw de smet is de beste")
     assert comments(session)[0].status == "pending" and comments(session)[0].verdict == "person"
-    r = admin.form("/admin/moderatie/namen", {"names": "X"})
+    r = admin.form("/admin/moderation/names", {"names": "X"})
     assert r.status_code == 400 and "2 tot 80 tekens" in r.text
     assert len(session.exec(select(ScreeningName)).all()) == 3
 
@@ -78,8 +79,8 @@ def test_every_moderation_act_is_in_the_audit_log(target, make_pupil, council, a
     approve(council, first.id)
     approve(council, second.id, text="Tweede met ... erin")
     reject(council, crisis.id, "private")
-    admin.form("/admin/moderatie", {"mode": "post", "threshold": "4"})
-    admin.form("/admin/moderatie/namen", {"names": "Janssens\nPeeters"})
+    admin.form("/admin/moderation", {"mode": "post", "threshold": "4"})
+    admin.form("/admin/moderation/names", {"names": "Janssens\nPeeters"})
     assert audit_actions(session) == [
         ("moderation.approve", "comment", first.id, "verdict=ok"),
         ("moderation.approve", "comment", second.id, "verdict=ok"),
@@ -102,7 +103,7 @@ def test_every_moderation_act_is_in_the_audit_log(target, make_pupil, council, a
 def test_a_failed_decision_writes_nothing(target, pupil, council, session):
     say(pupil, OK)
     cid = comments(session)[0].id
-    council.form(f"/moderatie/comment/{cid}", {"decision": "reject", "reason": ""})
+    council.form(f"/council/moderation/comment/{cid}", {"decision": "reject", "reason": ""})
     approve(council, cid)
     approve(council, cid)  # already decided
     assert [a for a, *_ in audit_actions(session)] == ["moderation.approve"]
@@ -111,7 +112,7 @@ def test_a_failed_decision_writes_nothing(target, pupil, council, session):
 def test_demo_without_proposals_seeds_only_the_name_list(session, school):
     saved = moderation.COMMENT_TARGETS.pop("proposal", None)
     try:
-        moderation.load_demo(session, school, b"k" * 32)
+        moderation_demo.load(session, school, b"k" * 32)
     finally:
         if saved:
             moderation.COMMENT_TARGETS["proposal"] = saved
@@ -121,15 +122,15 @@ def test_demo_without_proposals_seeds_only_the_name_list(session, school):
 
 def test_demo_comments_on_the_first_public_proposal(session, school):
     saved = moderation.COMMENT_TARGETS.get("proposal")
-    moderation.COMMENT_TARGETS["proposal"] = lambda s, sid, iid: "Demo-voorstel" if iid == 2 else None
+    moderation.COMMENT_TARGETS["proposal"] = lambda s, sid, iid, reader=None: "Demo-voorstel" if iid == 2 else None
     try:
-        moderation.load_demo(session, school, b"k" * 32)
+        moderation_demo.load(session, school, b"k" * 32)
     finally:
         if saved:
             moderation.COMMENT_TARGETS["proposal"] = saved
         else:
             moderation.COMMENT_TARGETS.pop("proposal", None)
-    rows = session.exec(select(Comment).order_by(Comment.id)).all()
+    rows = session.exec(select(Comment).order_by(Comment.position)).all()
     assert [(c.target_id, c.status, c.urgent) for c in rows] == [
         (2, "published", False), (2, "published", False), (2, "pending", True)]
     assert [(i.kind, i.verdict) for i in moderation.queue(session, school.id)] == [("comment", "crisis")]

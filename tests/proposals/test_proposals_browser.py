@@ -5,7 +5,7 @@ import pytest
 
 from app.services import proposals
 from conftest import assert_accessible, login_staff_in_browser
-from proposals_factories import author, make_proposal, reload  # noqa: F401
+from support.proposals import author, make_proposal, reload  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def _enter(page, code: str) -> None:
     page.goto(f"/c/{code}")
     page.get_by_role("button", name="Ja, dit is mijn code").click()
-    page.wait_for_url("**/home")
+    page.wait_for_url("**/overzicht")
 
 
 def test_pupil_submits_a_proposal_on_a_phone(phone, seeded, new_codes, session, author):
@@ -76,7 +76,7 @@ def test_management_answers_and_the_pupil_sees_it(phone, desktop, seeded, new_co
     assert "Er wacht geen voorstel op een antwoord" in desktop.locator("main").inner_text()
     assert reload(session, proposal.id).state == "answered"
 
-    phone.goto("/home")
+    phone.goto("/overzicht")
     assert "1 gevolgd voorstel is veranderd" in phone.locator("main").inner_text()
     assert_accessible(phone)
     phone.click("main >> text=Drinkwater in elke gang")

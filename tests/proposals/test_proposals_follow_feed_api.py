@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from app.services import proposals
-from proposals_factories import author, make_proposal, reload, set_school  # noqa: F401
+from support.proposals import author, make_proposal, reload, set_school  # noqa: F401
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -16,16 +16,16 @@ def test_follow_counts_on_the_home_page(pupil, session, school, author):
     other = make_proposal(session, school, author, "published", title="Ander voorstel")
     assert pupil.form(f"/voorstellen/{followed.id}/volgen", follow_redirects=False).status_code == 303
     assert "Je volgt dit voorstel" in pupil.get(f"/voorstellen/{followed.id}").text
-    home = pupil.get("/home").text
+    home = pupil.get("/overzicht").text
     assert "veranderd sinds je laatste bezoek" not in home
     proposals.transition(session, reload(session, followed.id), "forward", "council", text="Belangrijk.")
     proposals.transition(session, reload(session, other.id), "forward", "council", text="Ook.")
     session.commit()
-    home = pupil.get("/home").text
+    home = pupil.get("/overzicht").text
     assert "1 gevolgd voorstel is veranderd sinds je laatste bezoek" in home
     assert f'href="/voorstellen/{followed.id}"' in home and "Ander voorstel" not in home
     pupil.get(f"/voorstellen/{followed.id}")  # opening it marks it seen
-    assert "veranderd sinds je laatste bezoek" not in pupil.get("/home").text
+    assert "veranderd sinds je laatste bezoek" not in pupil.get("/overzicht").text
 
 
 def test_two_followed_changes_and_unfollow(pupil, session, school, author):
@@ -34,10 +34,10 @@ def test_two_followed_changes_and_unfollow(pupil, session, school, author):
         pupil.form(f"/voorstellen/{pid}/volgen")
         proposals.transition(session, reload(session, pid), "forward", "council", text="Belangrijk.")
     session.commit()
-    assert "2 gevolgde voorstellen zijn veranderd sinds je laatste bezoek" in pupil.get("/home").text
+    assert "2 gevolgde voorstellen zijn veranderd sinds je laatste bezoek" in pupil.get("/overzicht").text
     r = pupil.htmx(f"/voorstellen/{ids[0]}/volgen")  # HTMX: the button partial, and unfollowed
     assert r.status_code == 200 and "Volg dit voorstel" in r.text and "<html" not in r.text
-    assert "1 gevolgd voorstel is veranderd" in pupil.get("/home").text
+    assert "1 gevolgd voorstel is veranderd" in pupil.get("/overzicht").text
 
 
 def test_follows_live_only_in_a_signed_cookie(pupil, session, school, author):
@@ -46,7 +46,7 @@ def test_follows_live_only_in_a_signed_cookie(pupil, session, school, author):
     cookie = pupil.cookies.get("inspraak_follow")
     assert cookie
     pupil.cookies.set("inspraak_follow", cookie[:-3] + ("abc" if not cookie.endswith("abc") else "xyz"))
-    assert pupil.get("/home").status_code == 200  # a tampered cookie is ignored, not an error
+    assert pupil.get("/overzicht").status_code == 200  # a tampered cookie is ignored, not an error
     assert "Je volgt dit voorstel" not in pupil.get(f"/voorstellen/{proposal.id}").text
 
 

@@ -9,7 +9,8 @@ from sqlmodel import select
 from app.models import AuditEntry
 from app.models.proposals import Proposal, ProposalCategory, SchoolHoliday
 from app.services import moderation, proposals
-from proposals_factories import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
+from app.timeutil import today
+from support.proposals import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
 
 CRISIS = "Ik wil dood, ik zie het niet meer zitten"
 
@@ -59,13 +60,13 @@ def test_board_filter_over_htmx_returns_the_list_only(client, session, school, a
 def test_overdue_proposals_are_marked_on_board_and_page(client, session, school, author):
     proposal = make_proposal(session, school, author, "with_management", title="Te laat")
     p = reload(session, proposal.id)
-    p.deadline = proposals.today() - timedelta(days=1)
+    p.deadline = today() - timedelta(days=1)
     session.add(p)
     session.commit()
     assert "te laat beantwoord" in client.get("/voorstellen").text
     page = client.get(f"/voorstellen/{p.id}").text
     assert "te laat beantwoord" in page and "Dat is nog niet gebeurd" in page
-    p.deadline = proposals.today()
+    p.deadline = today()
     session.add(p)
     session.commit()
     assert "te laat beantwoord" not in client.get(f"/voorstellen/{p.id}").text
@@ -153,12 +154,29 @@ def test_posting_budget(pupil, session, school):
     assert len(stored(session)) == moderation.POST_LIMIT
 
 
+def test_over_the_budget_no_thanks_for_a_proposal_never_stored(pupil, session, school):
+    for i in range(moderation.POST_LIMIT):
+        submit(pupil, session, school, title=f"Voorstel nummer {i}")
+    refused = submit(pupil, session, school, title="Eén te veel")
+    assert "Je hebt veel na elkaar geschreven" in refused.text
+    assert "Bedankt!" not in refused.text and "leest je tekst eerst na" not in refused.text
+    assert "Eén te veel" not in [p.title for p in stored(session)]
+
+
+def test_over_the_budget_a_text_in_distress_still_shows_the_help_lines(pupil, session, school):
+    for i in range(moderation.POST_LIMIT):
+        submit(pupil, session, school, title=f"Voorstel nummer {i}")
+    refused = submit(pupil, session, school, title="Het gaat niet", body=CRISIS)
+    assert refused.status_code == 429 and "Wacht tien minuten" in refused.text
+    assert "Awel" in refused.text and "Bedankt!" not in refused.text
+
+
 # --- the author's own moves -----------------------------------------------------------------------
 
 def test_author_sees_why_it_was_rejected(pupil, council, session, school):
     submit(pupil, session, school)
     [p] = stored(session)
-    r = council.form(f"/proposals/{p.id}/move", {"action": "reject", "reason": "person"}, follow_redirects=False)
+    r = council.form(f"/staff/proposals/{p.id}/move", {"action": "reject", "reason": "person"}, follow_redirects=False)
     assert r.status_code == 303
     mine = pupil.get("/voorstellen/mijn").text
     assert "Niet gepubliceerd" in mine and "noemt of herkent een persoon" in mine
@@ -168,7 +186,7 @@ def test_author_sees_why_it_was_rejected(pupil, council, session, school):
 def test_author_withdraws_and_others_may_not(pupil, make_pupil, council, session, school):
     submit(pupil, session, school)
     [p] = stored(session)
-    council.form(f"/proposals/{p.id}/move", {"action": "approve"})
+    council.form(f"/staff/proposals/{p.id}/move", {"action": "approve"})
     refused = make_pupil("3B").form(f"/voorstellen/{p.id}/intrekken")
     assert refused.status_code == 403 and "Alleen de indiener" in refused.text
     assert reload(session, p.id).state == "published"
@@ -208,7 +226,7 @@ MOVES = [  # (who, state, form, expected status, state afterwards)
 def test_staff_moves_over_http(make_staff, session, school, author, who, state, form, status, after):
     proposal = make_proposal(session, school, author, state)
     before = counts(session, proposal.id)
-    r = make_staff(who).form(f"/proposals/{proposal.id}/move", form, follow_redirects=False)
+    r = make_staff(who).form(f"/staff/proposals/{proposal.id}/move", form, follow_redirects=False)
     assert r.status_code == status, r.text
     assert reload(session, proposal.id).state == after
     if status != 303:
@@ -218,7 +236,7 @@ def test_staff_moves_over_http(make_staff, session, school, author, who, state, 
 
 def test_staff_move_records_audit_and_timeline(council, session, school, author):
     proposal = make_proposal(session, school, author, "published")
-    council.form(f"/proposals/{proposal.id}/move", {"action": "forward", "text": "Dit is dringend."})
+    council.form(f"/staff/proposals/{proposal.id}/move", {"action": "forward", "text": "Dit is dringend."})
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "proposal.forward")).one()
     assert (entry.staff_id, entry.target_kind, entry.target_id) == (council.staff.id, "proposal", proposal.id)
     assert proposals.timeline(session, proposal.id)[-1].text == "Dit is dringend."
@@ -226,7 +244,7 @@ def test_staff_move_records_audit_and_timeline(council, session, school, author)
 
 def test_pupils_and_strangers_cannot_use_the_staff_route(pupil, client, session, school, author):
     proposal = make_proposal(session, school, author, "submitted")
-    r = pupil.form(f"/proposals/{proposal.id}/move", {"action": "approve"}, follow_redirects=False)
+    r = pupil.form(f"/staff/proposals/{proposal.id}/move", {"action": "approve"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/staff/login")
     assert reload(session, proposal.id).state == "submitted"
 
@@ -250,7 +268,7 @@ def test_management_answers_in_deadline_order(management, session, school, autho
     session.commit()
     page = management.get("/management/proposals").text
     assert page.index("Eerder") < page.index("Later")
-    r = management.form(f"/proposals/{later.id}/move", {"action": "answer", "decision": "declined", "text": ""})
+    r = management.form(f"/staff/proposals/{later.id}/move", {"action": "answer", "decision": "declined", "text": ""})
     assert r.status_code == 400 and "Leg je beslissing uit" in r.text
     assert reload(session, later.id).state == "with_management"
 

@@ -14,8 +14,8 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 def _msgids() -> set:
     found = set()
-    for path in ("app/services/proposals.py", "app/routers/proposals.py"):
-        found |= {m for _l, m, _c, _x in extract_from_file("python", ROOT / path, keywords=KEYWORDS)}
+    for path in [*(ROOT / "app/services/proposals").glob("*.py"), ROOT / "app/routers/proposals.py"]:
+        found |= {m for _l, m, _c, _x in extract_from_file("python", path, keywords=KEYWORDS)}
     for template in (ROOT / "app/templates/proposals").glob("*"):
         with template.open("rb") as f:
             for _l, _f, message, _c in babel_extract(f, KEYWORDS.keys(), [], {}):

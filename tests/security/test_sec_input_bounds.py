@@ -9,24 +9,15 @@ import pytest
 from sqlmodel import select
 
 from app.models import Comment, Group, Poll, Proposal, SchoolHoliday
-from app.services import proposals as proposals_service
+from support.proposals import make_proposal, new_participant
 from app.services.moderation import MAX_NAMES
 
 HUGE = [2**31, 2**63, 2**64 + 7, 10**30]
 
 
 @pytest.fixture
-def proposal_id(session, school, new_codes, app) -> int:
-    from app.services import access
-
-    author = access.redeem(session, app.state.secret, new_codes("3A")[0])
-    screened = proposals_service.moderation.Screened(status="published", urgent=False, verdict="ok")
-    category = proposals_service.categories(session, school.id)[0].id
-    proposal = proposals_service._create(session, school.id, author, "Meer bankjes", "Op de speelplaats.", category,
-                                         screened, proposals_service.now_hour())
-    proposals_service.transition(session, proposal, "approve", "council")
-    session.commit()
-    return proposal.id
+def proposal_id(app, session, school) -> int:
+    return make_proposal(session, school, new_participant(app, session, school)).id
 
 
 @pytest.mark.parametrize("n", HUGE)
@@ -39,7 +30,7 @@ def test_ids_no_column_can_hold_are_not_found(n, client, pupil, council, admin, 
         r = who.get(path)
         assert r.status_code == 404, (path, r.status_code)
     for who, path in [(admin, f"/admin/codes/{n}/revoke"), (admin, f"/admin/staff/{n}/active"),
-                      (pupil, f"/voorstellen/{n}/steun"), (council, f"/moderatie/proposal/{n}")]:
+                      (pupil, f"/voorstellen/{n}/steun"), (council, f"/council/moderation/proposal/{n}")]:
         r = who.form(path, {"active": "false", "decision": "approve"})
         assert r.status_code == 404, (path, r.status_code)
     r = council.post(f"/api/v1/moderation/proposal/{n}", json={"decision": "approve"})
@@ -118,7 +109,7 @@ class Stream:
 
 def test_a_huge_form_with_its_length_is_refused_before_it_is_read(client, school):
     body = Stream(200)
-    r = client.post("/join", content=body, headers={"content-type": "application/x-www-form-urlencoded",
+    r = client.post("/aanmelden", content=body, headers={"content-type": "application/x-www-form-urlencoded",
                                                     "content-length": str(200 * 1_000_000)})
     assert r.status_code == 413 and "te groot" in r.text
     assert body.pulled == 0
@@ -150,7 +141,7 @@ def _stream_to_server(live_server: str, path: str, content_type: str, total: int
     return status, sent
 
 
-@pytest.mark.parametrize("path, content_type", [("/join", "application/x-www-form-urlencoded"),
+@pytest.mark.parametrize("path, content_type", [("/aanmelden", "application/x-www-form-urlencoded"),
                                                 ("/api/v1/comments/proposal/1", "application/json")])
 def test_a_huge_streamed_body_is_refused_once_it_passes_the_limit(app, live_server, path, content_type):
     status, sent = _stream_to_server(live_server, path, content_type, total=100_000_000)
@@ -160,7 +151,7 @@ def test_a_huge_streamed_body_is_refused_once_it_passes_the_limit(app, live_serv
 
 def test_forms_of_a_normal_size_still_work(admin, session):
     names = "\n".join(f"Leerkracht met een heel lange naam nummer {i}" for i in range(MAX_NAMES))  # 23 KB
-    r = admin.form("/admin/moderatie/namen", {"names": names}, follow_redirects=False)
+    r = admin.form("/admin/moderation/names", {"names": names}, follow_redirects=False)
     assert r.status_code == 303
     assert admin.form("/admin/groups", {"name": "7A"}, follow_redirects=False).status_code == 303
     assert session.exec(select(Group).where(Group.name == "7A")).first() is not None

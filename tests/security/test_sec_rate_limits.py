@@ -4,7 +4,7 @@ gets in, a wrong code or password costs a try, and one account never locks out a
 import re
 
 from conftest import STAFF_PASSWORD, Client
-from security_support import add_staff, from_address, login
+from support.security import add_staff, from_address, login
 
 WRONG = "ABCDE-FGHJK"
 
@@ -12,9 +12,9 @@ WRONG = "ABCDE-FGHJK"
 def test_thirty_pupils_behind_one_address_all_get_in(app, new_codes):
     for code in new_codes("3A", 30):
         phone = Client(app)  # every phone of the class, one school address
-        r = phone.form("/join", {"code": code}, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == "/home"
-        assert phone.get("/home").status_code == 200
+        r = phone.form("/aanmelden", {"code": code}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/overzicht"
+        assert phone.get("/overzicht").status_code == 200
 
 
 def test_a_class_scanning_qr_codes_all_get_in(app, new_codes):
@@ -23,36 +23,36 @@ def test_a_class_scanning_qr_codes_all_get_in(app, new_codes):
         confirm = phone.get(f"/c/{code}")  # the slip's QR code asks first, then joins
         assert confirm.status_code == 200
         token = re.search(r'name="csrf_token" value="([^"]+)"', confirm.text).group(1)
-        r = phone.post("/join", data={"csrf_token": token, "code": code}, follow_redirects=False)
+        r = phone.post("/aanmelden", data={"csrf_token": token, "code": code}, follow_redirects=False)
         assert r.status_code == 303
 
 
 def test_wrong_codes_count_per_address_and_then_even_a_right_code_waits(app, client, new_codes):
     limit = app.state.settings.join_rate_limit
     for _ in range(limit):
-        assert client.form("/join", {"code": WRONG}).status_code == 400
+        assert client.form("/aanmelden", {"code": WRONG}).status_code == 400
     code = new_codes("3A")[0]
-    r = client.form("/join", {"code": code})
+    r = client.form("/aanmelden", {"code": code})
     assert r.status_code == 429 and "Te veel pogingen" in r.text
     # Another school (another address) is not held up by it.
-    assert from_address(app, "203.0.113.7").form("/join", {"code": code}, follow_redirects=False).status_code == 303
+    assert from_address(app, "203.0.113.7").form("/aanmelden", {"code": code}, follow_redirects=False).status_code == 303
 
 
 def test_right_codes_between_wrong_ones_cost_nothing(app, client, new_codes):
     limit = app.state.settings.join_rate_limit
     codes = iter(new_codes("3A", limit))
     for _ in range(limit - 1):
-        assert client.form("/join", {"code": WRONG}).status_code == 400
-        assert Client(app).form("/join", {"code": next(codes)}, follow_redirects=False).status_code == 303
-    assert client.form("/join", {"code": WRONG}).status_code == 400
-    assert client.form("/join", {"code": WRONG}).status_code == 429
+        assert client.form("/aanmelden", {"code": WRONG}).status_code == 400
+        assert Client(app).form("/aanmelden", {"code": next(codes)}, follow_redirects=False).status_code == 303
+    assert client.form("/aanmelden", {"code": WRONG}).status_code == 400
+    assert client.form("/aanmelden", {"code": WRONG}).status_code == 429
 
 
 def test_guessing_from_many_addresses_meets_one_limit_for_everyone(app, new_codes, monkeypatch):
     monkeypatch.setattr(app.state.settings, "join_global_limit", 6)
     for i in range(6):
-        assert from_address(app, f"198.51.100.{i}").form("/join", {"code": WRONG}).status_code == 400
-    r = from_address(app, "198.51.100.99").form("/join", {"code": new_codes("3A")[0]})
+        assert from_address(app, f"198.51.100.{i}").form("/aanmelden", {"code": WRONG}).status_code == 400
+    r = from_address(app, "198.51.100.99").form("/aanmelden", {"code": new_codes("3A")[0]})
     assert r.status_code == 429
 
 
@@ -90,7 +90,7 @@ def test_right_passwords_do_not_count(app, session, school, monkeypatch):
 def test_an_ipv6_network_counts_as_one_address(app, new_codes):
     limit = app.state.settings.join_rate_limit
     for i in range(limit):
-        assert from_address(app, f"2001:db8:1:2::{i + 1:x}").form("/join", {"code": WRONG}).status_code == 400
-    assert from_address(app, "2001:db8:1:2::ffff").form("/join", {"code": new_codes("3A")[0]}).status_code == 429
-    r = from_address(app, "2001:db8:1:3::1").form("/join", {"code": new_codes("3A")[0]}, follow_redirects=False)
+        assert from_address(app, f"2001:db8:1:2::{i + 1:x}").form("/aanmelden", {"code": WRONG}).status_code == 400
+    assert from_address(app, "2001:db8:1:2::ffff").form("/aanmelden", {"code": new_codes("3A")[0]}).status_code == 429
+    r = from_address(app, "2001:db8:1:3::1").form("/aanmelden", {"code": new_codes("3A")[0]}, follow_redirects=False)
     assert r.status_code == 303

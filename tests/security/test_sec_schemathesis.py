@@ -17,9 +17,11 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
-from app.services import access, moderation, proposals, voting
-from conftest import STAFF_PASSWORD, Client, group_named
-from security_support import add_staff, item_form
+from app.services import moderation, voting
+from conftest import STAFF_PASSWORD, Client
+from support.proposals import make_proposal, new_participant
+from support.security import add_staff
+from support.voting import form
 
 EXAMPLES = 60
 CONFIG = {
@@ -33,20 +35,15 @@ def _world(app, session, school) -> list[dict]:
     """Something to call: polls of each kind, a statement, a proposal with a comment. Returns
     path parameters that name them, so that many calls reach real items."""
     council = add_staff(session, school, "raad.api")
-    polls = [voting.create_poll(session, council, item_form("Welke dag?", kind="single", options="Ma\nDi\nWo")),
-             voting.create_poll(session, council, item_form("Welke vakken?", kind="multiple",
+    polls = [voting.create_poll(session, council, form("Welke dag?", kind="single", options="Ma\nDi\nWo")),
+             voting.create_poll(session, council, form("Welke vakken?", kind="multiple",
                                                             options="Wiskunde\nTaal", max_choices="2")),
-             voting.create_poll(session, council, item_form("Hoe gaat het?", kind="scale", scale_low="slecht",
+             voting.create_poll(session, council, form("Hoe gaat het?", kind="scale", scale_low="slecht",
                                                             scale_high="goed"))]
-    statement = voting.create_statement(session, council, item_form("Ik voel me veilig op school"))
-    _sheet, codes = access.create_codes(session, app.state.secret, group_named(session, school, "3B"), 1)
+    statement = voting.create_statement(session, council, form("Ik voel me veilig op school"))
     session.commit()
-    author = access.redeem(session, app.state.secret, codes[0])
-    screened = moderation.Screened(status="published", urgent=False, verdict="ok")
-    proposal = proposals._create(session, school.id, author, "Meer bankjes", "Op de speelplaats.",
-                                 proposals.categories(session, school.id)[0].id, screened, proposals.now_hour())
-    proposals.transition(session, proposal, "approve", "council")
-    session.commit()
+    author = new_participant(app, session, school, "3B")
+    proposal = make_proposal(session, school, author)
     comment, _screened = moderation.post_comment(session, app.state.limiter, author, "proposal", proposal.id,
                                                  "Goed idee!")
     session.commit()

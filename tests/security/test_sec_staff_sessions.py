@@ -11,7 +11,7 @@ from sqlmodel import select
 from app.models import AuditEntry, Staff
 from app.web import STAFF_COOKIE
 from conftest import ROOT, STAFF_PASSWORD, Client
-from security_support import add_staff, login
+from support.security import add_staff, login
 
 NEW_PASSWORD = "paarse olifant danst traag"
 
@@ -30,7 +30,7 @@ def _copy_of(app, browser: Client) -> Client:
 
 
 def _locked_out(c: Client) -> bool:
-    page = c.get("/moderatie", follow_redirects=False)
+    page = c.get("/council/moderation", follow_redirects=False)
     api = c.get("/api/v1/moderation/queue")
     return page.status_code == 303 and page.headers["location"].startswith("/staff/login") and api.status_code == 401
 
@@ -39,7 +39,7 @@ def test_logout_ends_the_session_for_every_copy_of_the_cookie(app, session, scho
     add_staff(session, school, "raad1")
     browser = _signed_in(app, "raad1")
     copy = _copy_of(app, browser)
-    assert copy.get("/moderatie").status_code == 200 and copy.get("/api/v1/moderation/queue").status_code == 200
+    assert copy.get("/council/moderation").status_code == 200 and copy.get("/api/v1/moderation/queue").status_code == 200
     browser.form("/staff/logout")
     assert _locked_out(copy) and _locked_out(browser)
 
@@ -56,9 +56,9 @@ def test_the_database_holds_no_usable_session_token(app, session, school, engine
 def test_every_staff_member_changes_their_password(app, session, school, role):
     add_staff(session, school, f"{role}.pw", role)
     here, elsewhere = _signed_in(app, f"{role}.pw"), _signed_in(app, f"{role}.pw")
-    page = here.get("/staff/wachtwoord")
+    page = here.get("/staff/password")
     assert page.status_code == 200 and "Nieuw wachtwoord" in page.text
-    r = here.form("/staff/wachtwoord", {"current": STAFF_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+    r = here.form("/staff/password", {"current": STAFF_PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD},
                   follow_redirects=False)
     assert r.status_code == 303
     assert "Je wachtwoord is veranderd" in here.get(r.headers["location"]).text
@@ -80,7 +80,7 @@ def test_every_staff_member_changes_their_password(app, session, school, role):
 def test_a_refused_password_change_says_why_and_changes_nothing(app, session, school, new, repeat, current, message):
     add_staff(session, school, "raad.pw")
     c = _signed_in(app, "raad.pw")
-    r = c.form("/staff/wachtwoord", {"current": current, "new": new, "repeat": repeat})
+    r = c.form("/staff/password", {"current": current, "new": new, "repeat": repeat})
     assert r.status_code == 400 and message in r.text
     assert login(Client(app), "raad.pw", STAFF_PASSWORD).status_code == 303
 
@@ -122,14 +122,14 @@ def test_an_admin_resets_a_password_once(app, admin, session, school):
 
     fresh = Client(app)
     r = login(fresh, "vergeten", one_time)
-    assert r.status_code == 303 and r.headers["location"] == "/staff/wachtwoord"
+    assert r.status_code == 303 and r.headers["location"] == "/staff/password"
     # Until the one-time password is replaced, only the password page is open.
-    assert fresh.get("/moderatie", follow_redirects=False).headers["location"] == "/staff/wachtwoord"
+    assert fresh.get("/council/moderation", follow_redirects=False).headers["location"] == "/staff/password"
     r = fresh.get("/api/v1/moderation/queue")
     assert r.status_code == 403 and "nieuw wachtwoord" in r.json()["detail"]
-    assert "eenmalig wachtwoord" in fresh.get("/staff/wachtwoord").text
-    fresh.form("/staff/wachtwoord", {"current": one_time, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
-    assert fresh.get("/moderatie").status_code == 200
+    assert "eenmalig wachtwoord" in fresh.get("/staff/password").text
+    fresh.form("/staff/password", {"current": one_time, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert fresh.get("/council/moderation").status_code == 200
     assert login(Client(app), "vergeten", one_time).status_code == 400
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "staff.password_reset")).first() is not None
 

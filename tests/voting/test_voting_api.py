@@ -2,7 +2,7 @@
 
 import pytest
 
-from voting_support import group_ids, make_poll, make_statement, new_staff, option_ids, set_k, tallies
+from support.voting import closed_tallies, group_ids, make_poll, make_statement, new_staff, option_ids, set_k, tallies
 
 
 @pytest.fixture
@@ -30,7 +30,8 @@ def test_vote_201_then_change_200(pupil, session, raad):
     assert r.status_code == 200 and r.json()["status"] == "changed"
     detail = pupil.get(f"/api/v1/polls/{poll.id}").json()
     assert detail["voted"] and detail["my_option_ids"] == [second] and detail["my_value"] is None
-    assert tallies(session, "poll", poll.id) == {(str(second), "3A"): 1, ("*", "3A"): 1}
+    assert tallies(session, "poll", poll.id) == {}  # waiting for k - 1 more of 3A
+    assert closed_tallies(session, raad, "poll", poll.id) == {(str(second), "3A"): 1, ("*", "3A"): 1}
 
 
 def test_scale_vote(pupil, session, raad):
@@ -101,14 +102,18 @@ def test_results_are_k_anonymous_with_null_and_a_flag(make_pupil, pupil, council
     for group, answer in (("3A", "agree"), ("3B", "agree"), ("3B", "disagree"), ("4A", "agree")):
         make_pupil(group).post(f"/api/v1/statements/{st.id}/votes", json={"answer": answer})
     res = pupil.get(f"/api/v1/statements/{st.id}/results").json()
+    assert res["overall"]["answers"]["count"] is None  # counted only in groups of k per class: none yet
+    for group, answer in (("3A", "agree"), ("3B", "agree")):
+        make_pupil(group).post(f"/api/v1/statements/{st.id}/votes", json={"answer": answer})
+    res = pupil.get(f"/api/v1/statements/{st.id}/results").json()
+    assert res["overall"]["answers"]["count"] == 6  # 3A and 3B reached k = 3; 4A's one vote waits
     assert res["k"] == 3 and res["by_grade"] == [] and res["consensus"] is None
     cells = {c["key"]: c for c in res["overall"]["cells"]}
-    assert cells["agree"] == {"key": "agree", "label": "Eens", "count": 4, "percent": 80, "suppressed": False}
+    assert cells["agree"] == {"key": "agree", "label": "Eens", "count": 5, "percent": 83, "suppressed": False}
     assert cells["disagree"]["count"] is None and cells["disagree"]["suppressed"]
     assert cells["pass"]["suppressed"]
     staff = council.get(f"/api/v1/statements/{st.id}/results").json()
-    assert [b["group"] for b in staff["by_grade"]] == ["3de jaar", "4de jaar"]
-    assert staff["by_grade"][1]["answers"]["suppressed"]  # one pupil of grade 4
+    assert [b["group"] for b in staff["by_grade"]] == ["3de jaar"]  # grade 4's one vote is not counted yet
     assert staff["overall"] == res["overall"]  # pupils and staff see the same cells
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from app.models import AuditEntry, Poll, Statement
 from app.services import voting
 from app.timeutil import utcnow
-from voting_support import (closed_tallies, closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff, option_ids,
+from support.voting import (closed_tallies, closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff, option_ids,
                             participant, set_k, tallies)
 
 
@@ -34,7 +34,7 @@ def test_home_lists_open_items_newest_first_with_answered_marked(pupil, session,
     poll = make_poll(session, raad)
     make_statement(session, raad, "Alleen voor 4A", audience=group_ids(session, school, "4A"))
     pupil.form(f"/stellingen/{old.id}/stem", {"answer": "agree"})
-    page = pupil.get("/home").text
+    page = pupil.get("/overzicht").text
     assert page.index("Nieuwere stelling") < page.index("Oudere stelling")
     assert "Alleen voor 4A" not in page
     assert poll.question in page
@@ -203,13 +203,13 @@ def test_pupil_statement_waits_and_appears_labelled_after_approval(pupil, counci
     assert r.status_code == 200 and "De leerlingenraad leest je tekst eerst na" in r.text
     item = session.exec(select(Statement)).one()
     assert item.status == "pending" and item.by_pupil
-    assert "Er moeten meer bankjes" not in pupil.get("/home").text
+    assert "Er moeten meer bankjes" not in pupil.get("/overzicht").text
     mine = pupil.get("/stellingen/nieuw").text
     assert "Jouw stellingen" in mine and "wacht op de leerlingenraad" in mine
     assert "Er moeten meer bankjes" not in council.get("/council/voting").text  # it is in the queue, not here
-    r = council.form(f"/moderatie/statement/{item.id}", {"decision": "approve"})
+    r = council.form(f"/council/moderation/statement/{item.id}", {"decision": "approve"})
     assert r.status_code in (200, 303)
-    home = pupil.get("/home").text
+    home = pupil.get("/overzicht").text
     assert "Er moeten meer bankjes op de speelplaats" in home and "door een leerling" in home
 
 
@@ -327,6 +327,7 @@ def test_csv_export_hides_small_counts(council, session, school, make_pupil, raa
     for group, answer in (("3A", "agree"), ("3A", "agree"), ("3A", "disagree"), ("3B", "agree"), ("3B", "pass"),
                           ("4A", "agree")):
         make_pupil(group).form(f"/stellingen/{st.id}/stem", {"answer": answer})
+    council.form(f"/council/voting/statements/{st.id}/close")  # closing counts every waiting ballot
     r = council.get(f"/council/voting/statements/{st.id}/results.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.lstrip("\ufeff").splitlines()
@@ -368,13 +369,16 @@ def test_live_session_projector_updates_after_votes(council, make_pupil, client,
     assert "<html" not in partial and "Nog te weinig antwoorden" in partial
     # Pupils scan the QR code: with a cookie straight to the vote page; without, the code form.
     assert "Typ eerst de code van je strookje" in client.get(f"/live/{code}").text
-    for answer in ("agree", "agree", "disagree", "agree"):
+    shown = []
+    for answer in ("agree", "agree", "disagree", "agree", "agree", "disagree"):
         p = make_pupil("3A")
         r = p.get(f"/live/{code.lower()}", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == f"/stellingen/{st.id}"
         assert "Bedankt" in p.form(f"/stellingen/{st.id}/stem", {"answer": answer}).text
-    partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
-    assert "75% (3)" in partial and "4 antwoorden" in partial
+        partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
+        shown.append(re.search(r"(\d+) antwoorden", partial).group(1) if "Nog te weinig" not in partial else "-")
+    assert shown == ["-", "-", "3", "3", "3", "6"]  # the projector moves in steps of k = 3
+    assert "67% (4)" in partial
     council.form(f"/staff/live/{code}/end")
     assert "afgelopen" in council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
     r = make_pupil("3A").get(f"/live/{code}")
@@ -418,7 +422,7 @@ def test_home_needs_the_same_few_queries_for_many_items(pupil, session, raad, ap
         seen.clear()
         event.listen(app.state.engine, "before_cursor_execute", count)
         try:
-            assert pupil.get("/home").status_code == 200
+            assert pupil.get("/overzicht").status_code == 200
         finally:
             event.remove(app.state.engine, "before_cursor_execute", count)
         return len(seen)

@@ -8,7 +8,7 @@ import pytest
 
 from app.services import voting
 from app.services.voting import VOTERS, build_results, suppress
-from voting_support import make_poll, make_statement, new_staff, option_ids, participant, set_k
+from support.voting import make_poll, make_statement, new_staff, option_ids, participant, set_k
 
 ROWS = ["agree", "disagree", "pass"]
 

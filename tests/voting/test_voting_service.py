@@ -11,7 +11,7 @@ from app.models import AuditEntry, LiveSession, Poll, Statement, VoteTally
 from app.services import anonymity, moderation, voting
 from app.services.errors import Conflict, DomainError, Forbidden, NotFound
 from app.timeutil import utcnow
-from voting_support import (closed_tallies, closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff,
+from support.voting import (closed_tallies, closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff,
                             option_ids, participant, tallies)
 
 

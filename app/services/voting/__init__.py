@@ -12,40 +12,28 @@ A module per concern; callers use the names re-exported here (`voting.vote_poll(
 - results           k-anonymous results (pure), read from the tallies
 - views             what pupils and staff see
 - live              live classroom sessions
-- demo              voting's demo content
 """
 
-from app.services import moderation
 from app.services.voting.common import (ANSWER_LABELS, ANSWERS, MODELS, POLL, POLL_KINDS, RESULTS_WHEN, STATEMENT,
-                                        SUPPRESSED, TEXT_MAX, VOTERS, WHOLE_SCHOOL, N_, is_closed, is_open, k_of,
-                                        local_input, local_text, parse_local, poll_options, text_key)
+                                        SUPPRESSED, TEXT_MAX, VOTERS, WHOLE_SCHOOL, is_closed, is_open, k_of,
+                                        poll_options, text_key)
 from app.services.voting.audience import audience_names
 from app.services.voting.items import ItemForm, close_due, close_now, create_poll, create_statement, form_choices
 from app.services.voting.pupil_statements import (STATUS_LABELS, decide_statement, my_statements,
                                                   pending_statements, submit_statement)
 from app.services.voting.results import Breakdown, Cell, Results, build_results, results, suppress
-from app.services.voting.views import (ItemView, StaffView, comment_target, home_section, open_for, pupil_item,
+from app.services.voting.views import (ItemView, StaffView, comment_target, open_for, pupil_item,
                                        pupil_results, results_csv, staff_item, staff_overview)
 from app.services.voting.votes import vote_poll, vote_statement
 from app.services.voting.live import (LiveView, end_live, item_url, join_live, live_choices, live_view,
                                       normalise_join_code, start_live)
-from app.services.voting.demo import load_demo
 
 __all__ = [
     "ANSWER_LABELS", "ANSWERS", "MODELS", "POLL", "POLL_KINDS", "RESULTS_WHEN", "STATEMENT", "SUPPRESSED",
-    "TEXT_MAX", "VOTERS", "WHOLE_SCHOOL", "N_", "is_closed", "is_open", "k_of", "local_input", "local_text",
-    "parse_local", "poll_options", "text_key", "audience_names", "ItemForm", "close_due", "close_now",
+    "TEXT_MAX", "VOTERS", "WHOLE_SCHOOL", "is_closed", "is_open", "k_of", "poll_options", "text_key", "audience_names", "ItemForm", "close_due", "close_now",
     "create_poll", "create_statement", "form_choices", "STATUS_LABELS", "decide_statement", "my_statements",
     "pending_statements", "submit_statement", "Breakdown", "Cell", "Results", "build_results", "results",
-    "suppress", "ItemView", "StaffView", "comment_target", "home_section", "open_for", "pupil_item",
+    "suppress", "ItemView", "StaffView", "comment_target", "open_for", "pupil_item",
     "pupil_results", "results_csv", "staff_item", "staff_overview", "vote_poll", "vote_statement", "LiveView",
     "end_live", "item_url", "join_live", "live_choices", "live_view", "normalise_join_code", "start_live",
-    "load_demo",
 ]
-
-# The moderation queue and comments learn about voting's items here (wired in one place later).
-moderation.register(moderation.ModeratedKind(STATEMENT, N_("Stelling"), pending_statements, decide_statement))
-for _kind in MODELS:
-    moderation.COMMENT_TARGETS[_kind] = comment_target(_kind)
-moderation.COMMENT_TARGET_URLS[STATEMENT] = "/stellingen/{id}"
-moderation.COMMENT_TARGET_URLS[POLL] = "/peilingen/{id}"

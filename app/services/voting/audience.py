@@ -18,8 +18,8 @@ def groups_of(session: Session, school_id: int) -> dict[int, Group]:
 
 
 def group_chain(groups: Mapping[int, Group], group_id: int) -> list[int]:
-    """The group and the groups it belongs to (a pupil of 3A is also in grade 3), like
-    school.group_and_ancestors but from the school's groups already loaded."""
+    """The group and the groups it belongs to (a pupil of 3A is also in grade 3), from the
+    school's groups already loaded."""
     ids: list[int] = []
     current = groups.get(group_id)
     while current is not None and current.id not in ids:

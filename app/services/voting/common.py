@@ -1,23 +1,17 @@
 """What every part of voting shares: the kinds, answers and limits, the item clock (open,
-closed), reading Belgian times from forms, and loading an item or a poll's options."""
+closed), and loading an item or a poll's options."""
 
 import re
 import unicodedata
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from app.i18n import _
 from app.models import Poll, PollOption, School, Statement
-from app.security import bounds
-from app.services.errors import DomainError, NotFound
+from app.services.errors import NotFound
+from app.services.shared import N_
 from app.timeutil import utcnow
-
-
-def N_(message: str) -> str:
-    """Mark for translation; translated when shown."""
-    return message
 
 
 STATEMENT, POLL = "statement", "poll"
@@ -37,7 +31,6 @@ PUPIL_STATEMENT_DAYS = 14
 MAX_OPEN_DAYS = 366
 LIST_LIMIT = 30
 JOIN_CODE_LENGTH = 6
-LOCAL_TZ = ZoneInfo("Europe/Brussels")  # what staff type in a datetime-local field
 SUPPRESSED = N_("te weinig antwoorden")
 
 
@@ -50,34 +43,6 @@ def text_key(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return " ".join(re.findall(r"[^\W_]+", plain))[:TEXT_MAX]
-
-
-def clean_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def parse_local(value: str | None) -> datetime | None:
-    """A datetime-local field ("2026-03-01T08:30"), read as Belgian time, as aware UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Deze datum en dit uur kloppen niet: {value}.").format(value=value[:20])) from None
-    bounds.sane_date(parsed)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=LOCAL_TZ)
-    return parsed.astimezone(ZoneInfo("UTC"))
-
-
-def local_input(value: datetime) -> str:
-    """The value a datetime-local field shows for an aware datetime."""
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
-
-
-def local_text(value: datetime) -> str:
-    return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def is_open(item: Statement | Poll, now: datetime | None = None) -> bool:

@@ -16,8 +16,8 @@ from app.services.voting.audience import grade_of, groups_of, store_audience
 from app.services.voting.ballot_box import make_tallies
 from app.services.voting.common import (ANSWERS, MAX_OPEN_DAYS, MAX_OPTIONS, MIN_OPTIONS, MODELS, OPTION_MAX, POLL,
                                         POLL_KINDS, RESULTS_WHEN, SCALE, SCALE_LABEL_MAX, STATEMENT, TEXT_MAX,
-                                        WHOLE_SCHOOL, clean_line, is_closed, load_staff_item, local_input,
-                                        parse_local, text_key)
+                                        WHOLE_SCHOOL, is_closed, load_staff_item, text_key)
+from app.services.shared import local_input, one_line, parse_local
 from app.timeutil import utcnow
 
 
@@ -84,7 +84,7 @@ class ItemForm:
 
 
 def check_text(text: str, what: str) -> str:
-    text = clean_line(text)
+    text = one_line(text)
     if not text:
         raise DomainError(_("Schrijf eerst de tekst van de {what}.").format(what=what))
     if len(text) > TEXT_MAX:
@@ -153,13 +153,13 @@ def _check_options(form: ItemForm) -> tuple[list[str], int]:
     if form.kind not in POLL_KINDS:
         raise DomainError(_("Kies het soort peiling."))
     if form.kind == "scale":
-        low, high = clean_line(form.scale_low), clean_line(form.scale_high)
+        low, high = one_line(form.scale_low), one_line(form.scale_high)
         if not low or not high:
             raise DomainError(_("Geef de schaal een woord bij 1 en bij 5."))
         if max(len(low), len(high)) > SCALE_LABEL_MAX:
             raise DomainError(_("Een woord bij de schaal heeft hoogstens {max} tekens.").format(max=SCALE_LABEL_MAX))
         return [], 1
-    options = [clean_line(line) for line in form.options.splitlines()]
+    options = [one_line(line) for line in form.options.splitlines()]
     options = [o for o in options if o]
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         raise DomainError(_("Geef {min} tot {max} antwoorden, één per regel.").format(min=MIN_OPTIONS, max=MAX_OPTIONS))
@@ -183,8 +183,8 @@ def create_poll(session: Session, staff: Staff, form: ItemForm) -> Poll:
     options, max_choices = _check_options(form)
     audience, opens, closes = _check_common(session, staff.school_id, form)
     poll = Poll(school_id=staff.school_id, question=question, kind=form.kind, max_choices=max_choices,
-                scale_low=clean_line(form.scale_low) if form.kind == "scale" else "",
-                scale_high=clean_line(form.scale_high) if form.kind == "scale" else "",
+                scale_low=one_line(form.scale_low) if form.kind == "scale" else "",
+                scale_high=one_line(form.scale_high) if form.kind == "scale" else "",
                 whole_school=audience is None, opens_at=opens, closes_at=closes, results=form.results,
                 created_by=staff.id)
     session.add(poll)

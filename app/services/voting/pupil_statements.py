@@ -1,7 +1,6 @@
 """Statements pupils write themselves: screened, counted against the posting budget, usually
 held for the council's moderation queue; the pupil finds their own through an author tag."""
 
-import secrets
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -12,7 +11,8 @@ from app.services import moderation
 from app.services.access import Participant
 from app.services.errors import Conflict, DomainError
 from app.services.voting.ballot_box import make_tallies
-from app.services.voting.common import ANSWERS, PUPIL_STATEMENT_DAYS, STATEMENT, N_, not_found, text_key
+from app.services.shared import N_, is_author, new_author_tag
+from app.services.voting.common import ANSWERS, PUPIL_STATEMENT_DAYS, STATEMENT, not_found, text_key
 from app.services.voting.items import check_text, refuse_duplicate
 from app.timeutil import now_hour
 
@@ -30,11 +30,11 @@ def submit_statement(session: Session, limiter, school: School, participant: Par
     if not moderation.allow_post(limiter, participant):
         raise moderation.PostingLimit(screened)
     now = now_hour()
-    nonce = secrets.token_hex(16)
+    nonce, tag = new_author_tag(participant, "statement-author")
     item = Statement(school_id=school.id, text=text, text_key=key, status=screened.status, by_pupil=True,
                      urgent=screened.urgent, verdict=screened.verdict, opens_at=now,
                      closes_at=now + timedelta(days=PUPIL_STATEMENT_DAYS), created_at=now,
-                     author_nonce=nonce, author_tag=participant.pseudonym("statement-author", nonce))
+                     author_nonce=nonce, author_tag=tag)
     session.add(item)
     session.flush()
     if item.status == "published":
@@ -51,7 +51,7 @@ def my_statements(session: Session, participant: Participant) -> list[Statement]
     rows = session.exec(select(Statement).where(
         Statement.school_id == participant.school_id, Statement.by_pupil == True,  # noqa: E712
         Statement.author_nonce != "").order_by(Statement.id.desc()).limit(500)).all()
-    return [s for s in rows if participant.pseudonym("statement-author", s.author_nonce) == s.author_tag]
+    return [s for s in rows if is_author(participant, "statement-author", s.author_nonce, s.author_tag)]
 
 
 def pending_statements(session: Session, school_id: int) -> list[moderation.QueueItem]:

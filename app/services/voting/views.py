@@ -12,7 +12,7 @@ from app.i18n import _
 from app.models import Group, LiveSession, Poll, PollOption, School, Statement, VoteAudience
 from app.security import csv as security_csv
 from app.services.access import Participant
-from app.services.errors import Forbidden
+from app.services.errors import Forbidden, NotFound
 from app.services.voting.audience import audience_names, group_chain, groups_of, visible_item
 from app.services.voting.ballot_box import my_answer, my_answers
 from app.services.voting.common import (LIST_LIMIT, MODELS, POLL, STATEMENT, SUPPRESSED, answer_keys, is_closed,
@@ -107,12 +107,6 @@ def open_for(session: Session, participant: Participant, *kinds: str) -> dict[st
                    for item in items[kind]] for kind in kinds}
 
 
-def home_section(session: Session, participant: Participant, school: School) -> dict:
-    """The pupil home: open polls and statements, newest first, answered ones marked."""
-    found = open_for(session, participant, POLL, STATEMENT)
-    return {"template": "voting/_home.html", "polls": found[POLL], "statements": found[STATEMENT]}
-
-
 def pupil_results(session: Session, participant: Participant, school: School, kind: str, item_id: int) -> ItemView:
     """For the API: the results a pupil may see, or a clear refusal."""
     view = pupil_item(session, participant, school, kind, item_id)
@@ -197,10 +191,15 @@ def comment_target(kind: str):
     published in this school."""
     model = MODELS[kind]
 
-    def lookup(session: Session, school_id: int, item_id: int) -> str | None:
+    def lookup(session: Session, school_id: int, item_id: int, reader: Participant | None = None) -> str | None:
         item = session.exec(select(model).where(model.id == item_id, model.school_id == school_id)).first()
         if item is None or getattr(item, "status", "published") != "published":
             return None
+        if reader is not None:  # a pupil: the same audience and opening time as the item itself
+            try:
+                visible_item(session, reader, kind, item_id, groups_of(session, school_id))
+            except (Forbidden, NotFound):
+                return None
         return item.text if kind == STATEMENT else item.question
 
     return lookup

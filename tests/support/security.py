@@ -1,12 +1,10 @@
-"""Helpers for the security tests: staff accounts, another network address, and statements."""
-
-from datetime import timedelta
+"""Helpers for the security tests: named staff accounts, a browser at another network address,
+signing in."""
 
 from sqlmodel import Session
 
 from app.models import School, Staff
-from app.services import staff as staff_service, voting
-from app.timeutil import utcnow
+from app.services import staff as staff_service
 from conftest import STAFF_PASSWORD, Client
 
 
@@ -24,8 +22,3 @@ def from_address(app, address: str) -> Client:
 def login(client: Client, username: str, password: str = STAFF_PASSWORD, **kwargs):
     return client.form("/staff/login", {"username": username, "password": password}, follow_redirects=False,
                        **kwargs)
-
-
-def item_form(text: str, **fields) -> voting.ItemForm:
-    closes = voting.local_input(utcnow() + timedelta(days=7))
-    return voting.ItemForm(text=text, audience=["school"], closes_at=closes, **fields)

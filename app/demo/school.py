@@ -1,11 +1,14 @@
-"""The demo school that `make run` serves: groups, one staff login per role, pupil codes.
+"""The demo school itself: groups, one staff login per role, help lines and pupil codes.
 
-Demo codes are derived from the server secret, so they can be printed again on every start
-without being stored. Real codes are random and printed once.
+Demo codes are random like all others: a code derived from the server secret would let
+whoever holds the secret open every demo pupil. So that `make run` can print some again on
+every start, they are kept in a file beside the secret (var/demo_codes.json, mode 0600), never
+in the database.
 """
 
-import hashlib
-import hmac
+import json
+import os
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -20,20 +23,25 @@ DEMO_GROUP = "3A"
 DEMO_CODE_COUNT = 30
 
 
-def demo_codes(server_key: bytes, count: int = DEMO_CODE_COUNT, group: str = DEMO_GROUP) -> list[str]:
-    codes = []
-    for i in range(count):
-        digest = hmac.new(server_key, f"demo\x00{group}\x00{i}".encode(), hashlib.sha256).digest()
-        codes.append("".join(anonymity.ALPHABET[b % len(anonymity.ALPHABET)] for b in digest[: anonymity.CODE_LENGTH]))
-    return codes
+_CODES: dict[str, list[str]] = {}  # of the demo school made by this process
 
 
-def is_empty(session: Session) -> bool:
-    return session.exec(select(School)).first() is None
+def demo_codes(group: str = DEMO_GROUP, count: int = DEMO_CODE_COUNT, codes_file: Path | None = None) -> list[str]:
+    """The demo school's codes for one class: made by this process, or read back from the file."""
+    if group not in _CODES and codes_file is not None and codes_file.is_file():
+        _CODES.update(json.loads(codes_file.read_text()))
+    return _CODES.get(group, [])[:count]
 
 
-def load(session: Session, server_key: bytes) -> School:
-    """Create the demo school. Each domain adds its demo content through DOMAIN_LOADERS."""
+def _keep(codes_file: Path) -> None:
+    codes_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(codes_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(_CODES, f)
+
+
+def load(session: Session, server_key: bytes, codes_file: Path | None = None) -> School:
+    """Create the demo school without any domain's content (app.demo.loader adds that)."""
     school = school_service.ensure_school(session, "Demoschool Sint-Inspraak")
     for grade, classes in GRADES.items():
         school_service.add_group(session, school.id, grade)
@@ -44,7 +52,7 @@ def load(session: Session, server_key: bytes) -> School:
     help_service.seed(session, school.id)
     for group_name in ("3A", "3B", "4A", "4B", "5A"):
         group = school_service.find_group(session, school.id, group_name)
-        codes = demo_codes(server_key, group=group_name)
+        codes = _CODES[group_name] = [anonymity.generate_code() for _ in range(DEMO_CODE_COUNT)]
         sheet = CodeSheet(school_id=school.id, group_id=group.id, count=len(codes))
         session.add(sheet)
         session.flush()
@@ -52,16 +60,9 @@ def load(session: Session, server_key: bytes) -> School:
             session.add(ParticipationCode(school_id=school.id, group_id=group.id, sheet_id=sheet.id,
                                           lookup=anonymity.lookup_value(server_key, code)))
     session.flush()
-    for loader in domain_loaders():
-        loader(session, school, server_key)
+    if codes_file is not None:
+        _keep(codes_file)
     return school
-
-
-def domain_loaders():
-    """Demo content of the other domains, in order; each is (session, school, server_key) -> None."""
-    from app.services import moderation, proposals, voting
-
-    return [proposals.load_demo, voting.load_demo, moderation.load_demo]  # moderation last: it comments on the other domains' items
 
 
 def staff_logins(session: Session) -> list[tuple[str, str]]:

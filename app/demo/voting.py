@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from app.demo.school import demo_codes
 from app.models import School, Staff
-from app.services.voting.common import POLL, WHOLE_SCHOOL, local_input, poll_options
+from app.services import access, ratelimit
+from app.services.shared import local_input
+from app.services.voting.common import POLL, WHOLE_SCHOOL, poll_options
 from app.services.voting.items import ItemForm, close_now, create_poll, create_statement
 from app.services.voting.pupil_statements import submit_statement
 from app.services.voting.votes import vote_poll, vote_statement
@@ -30,9 +33,7 @@ DEMO_CLOSED_POLL = ("Waar gaat de schoolreis dit jaar naartoe?", ("Pretpark", "Z
 DEMO_VOTERS = {"3A": range(5, 30), "3B": range(0, 20), "4A": range(0, 18), "4B": range(0, 12), "5A": range(0, 2)}
 
 
-def load_demo(session: Session, school: School, server_key: bytes) -> None:
-    from app.services import access, demo, ratelimit  # demo imports the domains: only at run time
-
+def load(session: Session, school: School, server_key: bytes) -> None:
     rnd = random.Random(1813)
     council = session.exec(select(Staff).where(Staff.school_id == school.id, Staff.role == "council")).first()
     closes = local_input(utcnow() + timedelta(days=14))
@@ -46,7 +47,7 @@ def load_demo(session: Session, school: School, server_key: bytes) -> None:
     poll = make_poll(*DEMO_POLL[:2])
     trip = make_poll(*DEMO_CLOSED_POLL[:2], results="after_close")
     for name, indexes in DEMO_VOTERS.items():
-        codes = demo.demo_codes(server_key, group=name)
+        codes = demo_codes(group=name)
         grade = int(name[0])
         for i in indexes:
             pupil = access.redeem(session, server_key, codes[i])
@@ -62,6 +63,6 @@ def load_demo(session: Session, school: School, server_key: bytes) -> None:
                 vote_poll(session, pupil, school, item.id, [option.id])
     close_now(session, council, POLL, trip.id)
     # A pupil's own statement, waiting in the council's moderation queue.
-    pupil = access.redeem(session, server_key, demo.demo_codes(server_key, group="4B")[20])
+    pupil = access.redeem(session, server_key, demo_codes(group="4B")[20])
     submit_statement(session, ratelimit.MemoryLimiter(), school, pupil, "Er moeten meer bankjes op de speelplaats")
     session.flush()

@@ -7,8 +7,9 @@ domains, so these tests register their own target kind, "testitem", with one ite
 import pytest
 from sqlmodel import select
 
-from app.models import AuditEntry, Comment, School
+from app.models import AuditEntry, Comment
 from app.services import moderation
+from support import set_school  # noqa: F401 (tests import it from here too)
 
 URL = "/reacties/testitem/1"
 CRISIS = "Ik wil dood, ik zie het niet meer zitten"
@@ -20,18 +21,10 @@ OK = "Goed idee, dan moeten we niet meer in de regen wachten"
 
 @pytest.fixture
 def target():
-    moderation.COMMENT_TARGETS["testitem"] = lambda session, school_id, item_id: (
+    moderation.COMMENT_TARGETS["testitem"] = lambda session, school_id, item_id, reader=None: (
         "Een overdekte fietsenstalling" if item_id == 1 else None)
     yield URL
     moderation.COMMENT_TARGETS.pop("testitem", None)
-
-
-def set_school(session, school_id: int, **values) -> None:
-    school = session.get(School, school_id)
-    for key, value in values.items():
-        setattr(school, key, value)
-    session.add(school)
-    session.commit()
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def post_mode(session, school):
 
 def comments(session) -> list[Comment]:
     session.expire_all()
-    return list(session.exec(select(Comment).order_by(Comment.id)))
+    return list(session.exec(select(Comment).order_by(Comment.target_kind, Comment.target_id, Comment.position)))
 
 
 def audit_actions(session) -> list[tuple[str, str, int | None, str]]:
@@ -59,9 +52,9 @@ def say(client, text: str, parent_id: int | None = None, url: str = URL):
 
 
 def approve(council, comment_id: int, **extra):
-    return council.form(f"/moderatie/comment/{comment_id}", {"decision": "approve", **extra}, follow_redirects=False)
+    return council.form(f"/council/moderation/comment/{comment_id}", {"decision": "approve", **extra}, follow_redirects=False)
 
 
 def reject(council, comment_id: int, reason: str = "bullying"):
-    return council.form(f"/moderatie/comment/{comment_id}", {"decision": "reject", "reason": reason},
+    return council.form(f"/council/moderation/comment/{comment_id}", {"decision": "reject", "reason": reason},
                         follow_redirects=False)

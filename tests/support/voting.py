@@ -7,12 +7,13 @@ from sqlmodel import Session, select
 
 from app.models import Group, HasVoted, School, Staff, VoteTally
 from app.services import access, staff as staff_service, voting
+from app.services.shared import local_input
 from app.timeutil import utcnow
 from conftest import STAFF_PASSWORD
 
 
 def closes_in(days: float = 7) -> str:
-    return voting.local_input(utcnow() + timedelta(days=days))
+    return local_input(utcnow() + timedelta(days=days))
 
 
 def new_staff(session: Session, school: School, role: str = "council") -> Staff:

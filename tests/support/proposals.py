@@ -7,11 +7,13 @@ the timeline a real proposal would have.
 import pytest
 from sqlmodel import func, select
 
-from app.models import AuditEntry, School, Staff
+from app.models import AuditEntry, Staff
 from app.models.proposals import Proposal, ProposalEvent, ProposalSupport
-from app.services import access, proposals, school as school_service, staff as staff_service
+from app.services import access, moderation, proposals, school as school_service, staff as staff_service
 from app.services.access import Participant
+from app.timeutil import now_hour
 from conftest import STAFF_PASSWORD
+from support import set_school  # noqa: F401 (tests import it from here too)
 
 # The moves (action, role, extra fields) that bring a new proposal to each state.
 APPROVE = ("approve", "council", {})
@@ -59,9 +61,9 @@ def category_id(session, school, name: str = "Te laat komen") -> int:
 
 def make_proposal(session, school, author: Participant, state: str = "published", title: str = "Meer bankjes",
                   category: str = "Te laat komen", body: str = "Er zijn te weinig bankjes op de speelplaats.") -> Proposal:
-    screened = proposals.moderation.Screened(status="pending", urgent=False, verdict="ok")
-    proposal = proposals._create(session, school.id, author, title, body, category_id(session, school, category),
-                                 screened, proposals.now_hour())
+    screened = moderation.Screened(status="pending", urgent=False, verdict="ok")
+    proposal = proposals.create(session, school.id, author, title, body, category_id(session, school, category),
+                                 screened, now_hour())
     for action, role, fields in PATHS[state]:
         proposals.transition(session, proposal, action, role, **fields)
     session.commit()
@@ -79,15 +81,6 @@ def counts(session, proposal_id: int) -> tuple[int, int, int]:
     return (session.exec(select(func.count(ProposalEvent.id)).where(ProposalEvent.proposal_id == proposal_id)).one(),
             session.exec(select(func.count(AuditEntry.id))).one(),
             session.exec(select(func.count()).select_from(ProposalSupport).where(ProposalSupport.proposal_id == proposal_id)).one())
-
-
-def set_school(session, school_id: int, **values) -> School:
-    school = session.get(School, school_id)
-    for key, value in values.items():
-        setattr(school, key, value)
-    session.add(school)
-    session.commit()
-    return school
 
 
 @pytest.fixture
