@@ -74,9 +74,11 @@ def cmd_serve(args) -> int:
     migrate()
     if args.demo:
         cmd_demo(args)
-    # No access log from uvicorn: it would hold client addresses and raw paths (codes).
+    # No access log from uvicorn: it would hold client addresses and raw paths (codes). Behind a
+    # reverse proxy, trust its X-Forwarded-For so rate limits see each school, not the proxy.
     uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port,
-                access_log=False, proxy_headers=False, workers=args.workers)
+                access_log=False, proxy_headers=bool(settings.forwarded_allow_ips),
+                forwarded_allow_ips=settings.forwarded_allow_ips or None, workers=args.workers)
     return 0
 
 
@@ -122,6 +124,11 @@ def cmd_staff(args) -> int:
 
     password = sys.stdin.readline().rstrip("\n")
     with _session() as session:
+        if args.action == "password":
+            staff_service.set_password(session, args.username, password)
+            session.commit()
+            print(f"Nieuw wachtwoord voor {args.username}; het account is overal afgemeld.")
+            return 0
         school = _school(session)
         staff_service.create_staff(session, school.id, args.username, args.role, password, args.name or "")
         session.commit()
@@ -214,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--username", required=True)
     sc.add_argument("--role", required=True, choices=["council", "management", "admin"])
     sc.add_argument("--name")
+    sp = sts.add_parser("password", help="set a new password (read from stdin), e.g. for a locked-out admin; "
+                                         "ends the account's sessions")
+    sp.add_argument("--username", required=True)
     st.set_defaults(func=cmd_staff)
     sr = sub.add_parser("screen", help="screen a text as pupil text is screened; prints JSON")
     sr.add_argument("text", nargs="?")

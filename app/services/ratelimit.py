@@ -3,11 +3,16 @@
 Keys are hashed before use, so even the counters never hold a client address or a code.
 With INSPRAAK_REDIS_URL set, counters live in Redis (with expiry) and are shared by all
 worker processes; otherwise they live in this process's memory.
+
+Code and login limits count failures only (`Rule`, `allowed_all`, `count_failure`): a wrong
+code or password costs a try, a right one costs nothing, so a whole class behind one address
+gets in, while guessing stays bounded.
 """
 
 import hashlib
 import threading
 import time
+from dataclasses import dataclass
 
 
 def _key(scope: str, subject: str) -> str:
@@ -34,6 +39,12 @@ class MemoryLimiter:
             self._hits[key] = (expires, count + 1)
             return True
 
+    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+        """True while fewer than `limit` attempts were counted in the current window (counts nothing)."""
+        with self._lock:
+            expires, count = self._hits.get(_key(scope, subject), (0.0, 0))
+            return expires <= time.monotonic() or count < limit
+
     def reset(self) -> None:
         with self._lock:
             self._hits.clear()
@@ -53,6 +64,10 @@ class RedisLimiter:
         count, _ = pipe.execute()
         return count <= limit
 
+    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+        count = self._redis.get("inspraak:rl:" + _key(scope, subject))
+        return count is None or int(count) < limit
+
     def reset(self) -> None:
         for key in self._redis.scan_iter("inspraak:rl:*"):
             self._redis.delete(key)
@@ -60,3 +75,22 @@ class RedisLimiter:
 
 def make_limiter(redis_url: str = ""):
     return RedisLimiter(redis_url) if redis_url else MemoryLimiter()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """At most `limit` failures per `window` seconds for one subject (an address, an account, '*')."""
+
+    scope: str
+    subject: str
+    limit: int
+    window: int
+
+
+def allowed_all(limiter, rules: list[Rule]) -> bool:
+    return all(limiter.allowed(r.scope, r.subject, r.limit) for r in rules)
+
+
+def count_failure(limiter, rules: list[Rule]) -> None:
+    for r in rules:
+        limiter.hit(r.scope, r.subject, r.limit, r.window)
