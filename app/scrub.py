@@ -14,7 +14,9 @@ version with the transaction that wrote it (xmin) and a physical position (ctid)
 """
 
 import logging
+import os
 import random
+import sqlite3
 import threading
 import time
 
@@ -25,6 +27,9 @@ from app.models import ContentFlag, HasVoted, PendingBallot, ProposalSupport
 
 MIXED: list[Table] = [m.__table__ for m in (HasVoted, PendingBallot, ProposalSupport, ContentFlag)]
 MIX_SECONDS = 30.0
+# SQLite's journal_size_limit (app/db.py), and the size past which a commit checkpoints the
+# write-ahead log (trim): a burst cannot leave a log that fills a nearly full disk.
+WAL_LIMIT = 4 * 1024 * 1024
 log = logging.getLogger("inspraak.scrub")
 
 
@@ -114,6 +119,18 @@ def checkpoint(engine: Engine) -> bool:
     if busy:
         log.info("write-ahead log not truncated: a reader was busy")
     return not busy
+
+
+def trim(engine: Engine) -> None:
+    """After a commit on SQLite: a write-ahead log grown past WAL_LIMIT is checkpointed and cut
+    back. On a full disk the checkpoint can fail (the database file may need to grow to take
+    the log's pages): logged, and tried again after the next commit."""
+    try:
+        if os.stat(f"{engine.url.database}-wal").st_size <= WAL_LIMIT:
+            return
+        checkpoint(engine)
+    except (OSError, sqlite3.Error) as error:
+        log.warning("write-ahead log checkpoint failed: %s", type(error).__name__)
 
 
 def scrub(engine: Engine, full: bool = False) -> None:
