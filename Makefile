@@ -34,6 +34,7 @@ test-postgresql:
 bench: setup
 	$(BIN)/python bench/break.py
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/screening.py
 
 # The long reliability checks (docs/reliability.md); not part of `make test`.
 soak: setup-dev

@@ -1,4 +1,5 @@
-"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, backup, restore, check."""
+"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, screen-train, backup,
+restore, check."""
 
 import argparse
 import json
@@ -129,8 +130,11 @@ def cmd_serve(args) -> int:
     if args.demo:
         cmd_demo(args)
     server.raise_file_limit()
+    # Behind a reverse proxy, trust its X-Forwarded-For so rate limits see each school, not the proxy.
+    options = {**server.uvicorn_options(), "proxy_headers": bool(settings.forwarded_allow_ips),
+               "forwarded_allow_ips": settings.forwarded_allow_ips or None}
     uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port,
-                workers=args.workers, **server.uvicorn_options())
+                workers=args.workers, **options)
     return 0
 
 
@@ -177,6 +181,11 @@ def cmd_staff(args) -> int:
 
     password = sys.stdin.readline().rstrip("\n")
     with _session() as session:
+        if args.action == "password":
+            staff_service.set_password(session, args.username, password)
+            session.commit()
+            print(f"Nieuw wachtwoord voor {args.username}; het account is overal afgemeld.")
+            return 0
         school = _school(session)
         staff_service.create_staff(session, school.id, args.username, args.role, password, args.name or "")
         session.commit()
@@ -203,9 +212,27 @@ def _school_names() -> list[str]:
 
 def cmd_screen(args) -> int:
     from app.services import screening
+    from app.services.screening import evaluate
 
+    if args.eval:
+        try:
+            figures = evaluate.evaluate_file(Path(args.eval))
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print("\n".join(figures.lines()))
+        return 0
+    if args.text is None:
+        print("Geef een tekst, of --eval FILE.", file=sys.stderr)
+        return 2
     print(json.dumps(screening.screen(args.text, names=_school_names()).to_dict(), ensure_ascii=False))
     return 0
+
+
+def cmd_screen_train(args) -> int:
+    from app.services.screening import train
+
+    return train.main(["--c", str(args.c)] if args.c else [])
 
 
 def cmd_backup(args) -> int:
@@ -269,10 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--username", required=True)
     sc.add_argument("--role", required=True, choices=["council", "management", "admin"])
     sc.add_argument("--name")
+    sp = sts.add_parser("password", help="set a new password (read from stdin), e.g. for a locked-out admin; "
+                                         "ends the account's sessions")
+    sp.add_argument("--username", required=True)
     st.set_defaults(func=cmd_staff)
     sr = sub.add_parser("screen", help="screen a text as pupil text is screened; prints JSON")
-    sr.add_argument("text")
+    sr.add_argument("text", nargs="?")
+    sr.add_argument("--eval", metavar="FILE", help="score a labelled JSON file: recall per kind, false alarms")
     sr.set_defaults(func=cmd_screen)
+    stt = sub.add_parser("screen-train", help="train the learned screener from the corpus (needs the train extra)")
+    stt.add_argument("--c", type=float, help="inverse regularisation strength")
+    stt.set_defaults(func=cmd_screen_train)
     b = sub.add_parser("backup", help="write the database and its secret key to a new file (mode 0600)")
     b.add_argument("file")
     b.set_defaults(func=cmd_backup)

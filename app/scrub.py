@@ -10,8 +10,7 @@ version with the transaction that wrote it (xmin) and a physical position (ctid)
   It runs every `MIX_SECONDS` while pupils write, and at shutdown.
 - `scrub` runs after a mix and after an erasure (an item closing): SQLite checkpoints the
   write-ahead log and truncates it to zero (with `secure_delete` on, deleted cells are zeroed
-  in the file); PostgreSQL vacuums the tables, fully (rewriting table and indexes) after an
-  erasure. docs/anonymity.md says what remains (file-system blocks, backups).
+  in the file); PostgreSQL rewrites the tables and their indexes into new files (VACUUM FULL). docs/anonymity.md says what remains (file-system blocks, backups).
 """
 
 import logging
@@ -157,5 +156,7 @@ def mix_now(engine: Engine, server_key: bytes | None = None) -> int:
     except Exception:
         track.give_back(tables)
         raise
-    scrub(engine)
+    # PostgreSQL: a plain vacuum frees the old row versions but leaves their bytes (and their
+    # order) in the file; a full one writes new files.
+    scrub(engine, full=True)
     return moved

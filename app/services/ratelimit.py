@@ -5,12 +5,17 @@ With INSPRAAK_REDIS_URL set, counters live in Redis (with expiry) and are shared
 worker processes; otherwise they live in this process's memory. When Redis cannot be reached,
 counting falls back to this process's memory (limits per worker instead of shared) rather
 than locking everyone out, and Redis is tried again after a short pause.
+
+Code and login limits count failures only (`Rule`, `allowed_all`, `count_failure`): a wrong
+code or password costs a try, a right one costs nothing, so a whole class behind one address
+gets in, while guessing stays bounded.
 """
 
 import hashlib
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
 log = logging.getLogger("inspraak.ratelimit")
 REDIS_RETRY = 5.0  # seconds between attempts to reach Redis again after a failure
@@ -39,6 +44,12 @@ class MemoryLimiter:
                 return False
             self._hits[key] = (expires, count + 1)
             return True
+
+    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+        """True while fewer than `limit` attempts were counted in the current window (counts nothing)."""
+        with self._lock:
+            expires, count = self._hits.get(_key(scope, subject), (0.0, 0))
+            return expires <= time.monotonic() or count < limit
 
     def reset(self) -> None:
         with self._lock:
@@ -74,6 +85,10 @@ class RedisLimiter:
         count, _ = pipe.execute()
         return count <= limit
 
+    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+        count = self._redis.get("inspraak:rl:" + _key(scope, subject))
+        return count is None or int(count) < limit
+
     def reset(self) -> None:
         self._fallback.reset()
         try:
@@ -85,3 +100,22 @@ class RedisLimiter:
 
 def make_limiter(redis_url: str = ""):
     return RedisLimiter(redis_url) if redis_url else MemoryLimiter()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """At most `limit` failures per `window` seconds for one subject (an address, an account, '*')."""
+
+    scope: str
+    subject: str
+    limit: int
+    window: int
+
+
+def allowed_all(limiter, rules: list[Rule]) -> bool:
+    return all(limiter.allowed(r.scope, r.subject, r.limit) for r in rules)
+
+
+def count_failure(limiter, rules: list[Rule]) -> None:
+    for r in rules:
+        limiter.hit(r.scope, r.subject, r.limit, r.window)
