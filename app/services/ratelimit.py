@@ -72,9 +72,7 @@ class RedisLimiter:
         try:
             return self._shared_hit(scope, subject, limit, window)
         except self._errors as error:
-            self._down_until = time.monotonic() + REDIS_RETRY
-            # The log guard (app.logs) keeps this to one line per interval.
-            log.warning("Redis unavailable (%s): rate limits count per process", type(error).__name__)
+            self._unavailable(error)
             return self._fallback.hit(scope, subject, limit, window)
 
     def _shared_hit(self, scope: str, subject: str, limit: int, window: int) -> bool:
@@ -86,8 +84,19 @@ class RedisLimiter:
         return count <= limit
 
     def allowed(self, scope: str, subject: str, limit: int) -> bool:
-        count = self._redis.get("inspraak:rl:" + _key(scope, subject))
+        if time.monotonic() < self._down_until:
+            return self._fallback.allowed(scope, subject, limit)
+        try:
+            count = self._redis.get("inspraak:rl:" + _key(scope, subject))
+        except self._errors as error:
+            self._unavailable(error)
+            return self._fallback.allowed(scope, subject, limit)
         return count is None or int(count) < limit
+
+    def _unavailable(self, error: Exception) -> None:
+        self._down_until = time.monotonic() + REDIS_RETRY
+        # The log guard (app.logs) keeps this to one line per interval.
+        log.warning("Redis unavailable (%s): rate limits count per process", type(error).__name__)
 
     def reset(self) -> None:
         self._fallback.reset()
