@@ -140,7 +140,7 @@ def check_writable(engine: Engine) -> bool:
 # one. These are queued fairly: once closing waits, new votes wait behind it, so closing waits
 # only for the votes already in flight (milliseconds), never for voting to stop. A row lock
 # (SELECT ... FOR SHARE) lets new voters join the lock ahead of a waiting UPDATE forever.
-LOCK_SPACE = 0x1A5  # first key of our advisory locks; the migration lock uses another
+LOCK_SPACE = 0x1A5  # high bits of our one-number advisory lock keys (the migration lock uses two numbers)
 
 
 def lock_item(session: Session, kind_id: int, item_id: int, *, shared: bool) -> None:
@@ -148,8 +148,9 @@ def lock_item(session: Session, kind_id: int, item_id: int, *, shared: bool) -> 
     if session.get_bind().dialect.name != "postgresql":
         return
     fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    session.connection().execute(text(f"SELECT {fn}(:space, :key)"),
-                                 {"space": LOCK_SPACE, "key": kind_id * 100_000_000 + item_id})
+    # One bigint key; an id from a URL can be any size, and ids that large do not exist.
+    key = (LOCK_SPACE << 40) | (kind_id << 36) | (item_id % (1 << 36))
+    session.connection().execute(text(f"SELECT {fn}(CAST(:key AS bigint))"), {"key": key})
 
 
 # PostgreSQL requests admitted at once, per event loop, queued fairly (FIFO) in the loop: as
