@@ -9,7 +9,7 @@ from app.i18n import _
 from app.models import School, Staff
 from app.services import access, school as school_service
 from app.services.access import Participant
-from app.web import read_pupil_cookie, read_staff_cookie
+from app.web import ROLE_NAMES, read_pupil_cookie, read_staff_cookie
 
 
 class NeedsCode(Exception):
@@ -60,9 +60,6 @@ def current_staff(staff: Annotated[Staff | None, Depends(optional_staff)]) -> St
     if staff is None:
         raise NeedsLogin()
     return staff
-
-
-ROLE_NAMES = {"council": "leerlingenraad", "management": "directie", "admin": "beheerder"}
 
 
 def require_role(*roles: str):
