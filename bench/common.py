@@ -23,9 +23,6 @@ BIN = Path(sys.executable).parent  # the venv's bin: python, uvicorn, inspraak
 DOC = ROOT / "docs" / "performance.md"
 SECRET = "bench-only-secret-never-used-in-production-0123456789"
 KEY = SECRET.encode()
-# Every bench pupil comes from 127.0.0.1: without this, the join limit (10 per address per
-# 5 minutes) would refuse all but ten of them. See docs/performance.md, "Findings".
-BENCH_ENV = {"INSPRAAK_JOIN_RATE_LIMIT": "1000000"}
 
 
 def free_port() -> int:
@@ -35,7 +32,9 @@ def free_port() -> int:
 
 
 def demo_env(var_dir: Path) -> dict[str, str]:
-    return {**os.environ, **BENCH_ENV, "INSPRAAK_VAR_DIR": str(var_dir),
+    # Every bench pupil comes from 127.0.0.1, as a class behind a school's router: the join limit
+    # counts wrong codes only, so it needs no raising here.
+    return {**os.environ, "INSPRAAK_VAR_DIR": str(var_dir),
             "INSPRAAK_DATABASE_URL": f"sqlite:///{var_dir / 'bench.db'}", "INSPRAAK_SECRET_KEY": SECRET}
 
 
