@@ -99,3 +99,18 @@ def test_staff_pages_fit_a_small_phone(small_phone, session, seeded, new_codes, 
     for path in paths:
         problems += _problems(small_phone, path)
     assert not problems, "\n".join(problems)
+
+
+def test_the_code_sheet_fits_a_phone_and_prints(small_phone, seeded, make_staff):
+    login_staff_in_browser(small_phone, make_staff("admin").staff.username)
+    small_phone.wait_for_url("**/staff")
+    small_phone.goto("/admin/codes")
+    small_phone.fill("#count", "4")
+    small_phone.click("text=Maak het blad")
+    assert small_phone.locator(".slip").count() == 4
+    assert small_phone.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert not small_phone.evaluate(SMALL_TARGETS)
+    small_phone.evaluate("() => { window.printed = false; window.print = () => { window.printed = true; }; }")
+    small_phone.click("#print")
+    assert small_phone.evaluate("() => window.printed")
+    assert_accessible(small_phone)
