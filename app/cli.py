@@ -75,8 +75,10 @@ def cmd_serve(args) -> int:
     if args.demo:
         cmd_demo(args)
     # No access log from uvicorn: it would hold client addresses and raw paths (codes).
+    # uvloop and httptools: the event loop's wake-ups from the thread pool and the HTTP parsing
+    # cost a third of the server's CPU with the pure-Python defaults (docs/performance.md).
     uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port,
-                access_log=False, proxy_headers=False, workers=args.workers)
+                access_log=False, proxy_headers=False, workers=args.workers, loop="uvloop", http="httptools")
     return 0
 
 

@@ -202,8 +202,9 @@ def vote_work(pupil: Pupil, poll_id: int, chosen: set[int]) -> str | None:
             conn.execute(insert(PENDING).values(
                 id=secrets.token_hex(16), school_id=pupil.school, item_kind="poll", item_id=poll_id,
                 sealed=anonymity.seal_ballot(BALLOT_KEY, "poll", poll_id, {"g": pupil.group, "d": changes})))
-        k = conn.execute(select(SCHOOL.c.k_anonymity).where(SCHOOL.c.id == pupil.school)).scalar_one()
-        _count_ready(conn, pupil.school, poll_id, max(3, k))
+        if row is None:
+            k = conn.execute(select(SCHOOL.c.k_anonymity).where(SCHOOL.c.id == pupil.school)).scalar_one()
+            _count_ready(conn, pupil.school, poll_id, max(3, k))
         counts = _tallies(conn, poll_id)
     return f"Bedankt! {dict(counts)}"
 
