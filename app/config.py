@@ -22,10 +22,23 @@ class Settings(BaseSettings):
     public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
-    join_rate_limit: int = Field(default=10, description="code attempts per client per window")
-    join_rate_window: int = Field(default=300, description="seconds")
-    login_rate_limit: int = 10
+    # Sent as Secure cookies when the public URL is https.
+    default_locale: str = "nl"
+    # Rate limits count failures only (see the README): a wrong code, a wrong password.
+    join_rate_limit: int = Field(default=50, description="wrong codes per client address per window")
+    join_rate_window: int = Field(default=900, description="seconds")
+    join_global_limit: int = Field(default=5000, description="wrong codes from all addresses together per hour")
+    login_rate_limit: int = Field(default=10, description="wrong passwords per staff account per window")
+    login_address_limit: int = Field(default=100, description="wrong passwords per client address per window")
+    login_rate_window: int = Field(default=900, description="seconds")
+    # Staff sessions end after this much inactivity, and at the latest after staff_session_hours.
+    staff_idle_minutes: int = 60
+    staff_session_hours: int = 12
+    # Bodies over this are refused (413) before they are read: the longest form is well below.
+    max_body_bytes: int = 1_000_000
     redis_url: str = ""
+    # Addresses of a reverse proxy whose X-Forwarded-For is trusted (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = ""
     debug: bool = False
 
     @model_validator(mode="after")

@@ -1,14 +1,16 @@
 """Who may call a route, as named dependency types: the signature says it."""
 
-import hmac
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from app.db import DbSession
 from app.i18n import _
 from app.models import School, Staff
+from app.security.csrf import csrf_protect, json_only  # noqa: F401 (routers import them from here)
 from app.services import access, school as school_service
 from app.services.access import Participant
+from app.services.staff import sessions
 from app.web import read_pupil_cookie, read_staff_cookie
 
 
@@ -20,13 +22,13 @@ class NeedsLogin(Exception):
     """No valid staff session: send to the login page."""
 
 
+class MustChangePassword(Exception):
+    """Signed in with a one-time password: only the password page is open."""
+
+
 class WrongRole(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
-
-
-class CsrfFailed(Exception):
-    pass
 
 
 def current_school(session: DbSession) -> School:
@@ -46,19 +48,29 @@ def current_participant(participant: Annotated[Participant | None, Depends(optio
     return participant
 
 
-def optional_staff(request: Request, session: DbSession) -> Staff | None:
-    cookie = read_staff_cookie(request)
-    if cookie is None:
-        return None
-    staff = session.get(Staff, cookie[0])
-    if staff is None or not staff.active or staff.session_epoch != cookie[1]:
-        return None
-    return staff
+def session_lifetime(request: Request) -> sessions.Lifetime:
+    settings = request.app.state.settings
+    return sessions.Lifetime(idle=timedelta(minutes=settings.staff_idle_minutes),
+                             maximum=timedelta(hours=settings.staff_session_hours))
 
 
-def current_staff(staff: Annotated[Staff | None, Depends(optional_staff)]) -> Staff:
+def signed_in_staff(request: Request, session: DbSession) -> Staff | None:
+    """The staff member of this browser's live session, even one who must still change a password."""
+    token = read_staff_cookie(request)
+    if token is None:
+        return None
+    return sessions.resolve(session, token, session_lifetime(request))
+
+
+def optional_staff(staff: Annotated[Staff | None, Depends(signed_in_staff)]) -> Staff | None:
+    return None if staff is None or staff.must_change_password else staff
+
+
+def current_staff(staff: Annotated[Staff | None, Depends(signed_in_staff)]) -> Staff:
     if staff is None:
         raise NeedsLogin()
+    if staff.must_change_password:
+        raise MustChangePassword()
     return staff
 
 
@@ -75,32 +87,12 @@ def require_role(*roles: str):
     return check
 
 
-async def csrf_protect(request: Request) -> None:
-    """Every state-changing form carries the token from its CSRF cookie (double submit)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    expected = request.state.csrf
-    sent = request.headers.get("x-csrf-token")
-    if sent is None:
-        ctype = request.headers.get("content-type", "")
-        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            sent = (await request.form()).get("csrf_token")
-    if not sent or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
-        raise CsrfFailed()
-
-
-async def json_only(request: Request) -> None:
-    """API writes must be JSON: a cross-site HTML form cannot send that without CORS."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        if not request.headers.get("content-type", "").startswith("application/json"):
-            raise CsrfFailed()
-
-
 SchoolDep = Annotated[School, Depends(current_school)]
 Pupil = Annotated[Participant, Depends(current_participant)]
 MaybePupil = Annotated[Participant | None, Depends(optional_participant)]
 MaybeStaff = Annotated[Staff | None, Depends(optional_staff)]
 AnyStaff = Annotated[Staff, Depends(current_staff)]
+SignedInStaff = Annotated[Staff | None, Depends(signed_in_staff)]
 Council = Annotated[Staff, Depends(require_role("council"))]
 Management = Annotated[Staff, Depends(require_role("management"))]
 Admin = Annotated[Staff, Depends(require_role("admin"))]

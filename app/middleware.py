@@ -1,5 +1,6 @@
-"""One ASGI middleware for what every response needs: language, CSRF cookie,
-security headers, and aggregate metrics instead of an access log (no request is dated)."""
+"""One ASGI middleware for what every response needs: the language, and aggregate metrics
+instead of an access log (no request is dated). Security headers and the CSRF cookie live in
+`app.security`."""
 
 import time
 from http.cookies import SimpleCookie
@@ -7,20 +8,10 @@ from http.cookies import SimpleCookie
 from starlette.datastructures import MutableHeaders
 
 from app import i18n, metrics
-from app.web import CSRF_COOKIE, LANG_COOKIE, new_csrf_token
-
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = [
-    ("content-security-policy", CSP),
-    ("referrer-policy", "no-referrer"),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
-]
+from app.web import LANG_COOKIE
 
 
-def _cookies(scope) -> dict[str, str]:
+def request_cookies(scope) -> dict[str, str]:
     for name, value in scope.get("headers", []):
         if name == b"cookie":
             jar = SimpleCookie()
@@ -33,21 +24,14 @@ def _cookies(scope) -> dict[str, str]:
 
 
 class WebMiddleware:
-    def __init__(self, app, secure_cookies: bool = False) -> None:
+    def __init__(self, app) -> None:
         self.app = app
-        self.secure = "; Secure" if secure_cookies else ""
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        cookies = _cookies(scope)
-        locale = i18n.pick_locale(cookies.get(LANG_COOKIE))
-        csrf = cookies.get(CSRF_COOKIE) or ""
-        fresh = len(csrf) < 20
-        if fresh:
-            csrf = new_csrf_token()
-        state = scope.setdefault("state", {})
-        state["csrf"], state["locale"] = csrf, locale
+        locale = i18n.pick_locale(request_cookies(scope).get(LANG_COOKIE))
+        scope.setdefault("state", {})["locale"] = locale
         token = i18n.current_locale.set(locale)
         started = time.perf_counter()
         status = 500
@@ -57,11 +41,7 @@ class WebMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS:
-                    headers.setdefault(name, value)
                 headers.setdefault("content-language", "nl-BE" if locale == "nl" else locale)
-                if fresh:
-                    headers.append("set-cookie", f"{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Lax{self.secure}")
             await send(message)
 
         try:

@@ -1,16 +1,21 @@
-"""HTTP glue shared by all routers: templates, rendering, cookies and CSRF."""
+"""HTTP glue shared by all routers: templates, rendering, cookies, flash messages."""
 
-import secrets
+import base64
+import hashlib
+import ipaddress
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from cryptography.fernet import Fernet, InvalidToken
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import i18n
+from app.security.bounds import clean_text
 from app.timeutil import utcnow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -26,7 +31,6 @@ STAFF_COOKIE = "inspraak_s"
 CSRF_COOKIE = "inspraak_csrf"
 LANG_COOKIE = "inspraak_lang"
 PUPIL_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
-STAFF_MAX_AGE = 12 * 3600
 
 
 def day(value) -> str:
@@ -38,11 +42,20 @@ def day(value) -> str:
 
 
 templates.env.filters["day"] = day
+# Text in XML (the Atom feed): control characters would make the whole feed unreadable.
+templates.env.filters["xml_text"] = clean_text
 
 
 def client_key(request: Request) -> str:
-    # Used only as a short-lived, hashed rate-limit key; never stored or logged.
-    return request.client.host if request.client else "-"  # anonymity-ok
+    # Used only as a short-lived, hashed rate-limit key; never stored or logged. An IPv6
+    # client counts as its /64 network: one line has that many addresses to hop between.
+    host = request.client.host if request.client else "-"  # anonymity-ok
+    if ":" in host:
+        try:
+            return str(ipaddress.ip_network(f"{host}/64", strict=False))
+        except ValueError:
+            pass
+    return host
 
 
 def is_htmx(request: Request) -> bool:
@@ -84,10 +97,9 @@ def safe_next(url: str | None, default: str = "/") -> str:
     return url
 
 
-def signer(request: Request, salt: str, timed: bool = False):
+def signer(request: Request, salt: str) -> URLSafeSerializer:
     """Signs what a cookie holds with the server secret; each cookie has its own salt."""
-    key = request.app.state.secret
-    return URLSafeTimedSerializer(key, salt=salt) if timed else URLSafeSerializer(key, salt=salt)
+    return URLSafeSerializer(request.app.state.secret, salt=salt)
 
 
 def sign_out(to: str, cookie: str) -> RedirectResponse:
@@ -118,21 +130,51 @@ def read_pupil_cookie(request: Request) -> tuple[bytes, int] | None:
         return None
 
 
-def write_staff_cookie(request: Request, response, staff_id: int, epoch: int) -> None:
-    token = signer(request, "staff", timed=True).dumps({"id": staff_id, "e": epoch})
-    set_cookie(request, response, STAFF_COOKIE, token, STAFF_MAX_AGE)
+def write_staff_cookie(request: Request, response, token: str) -> None:
+    """The staff session token (signed, so garbage is refused without a database look-up).
+    The cookie lives as long as a session may; the server ends it earlier when unused."""
+    max_age = request.app.state.settings.staff_session_hours * 3600
+    set_cookie(request, response, STAFF_COOKIE, signer(request, "staff").dumps(token), max_age)
 
 
-def read_staff_cookie(request: Request) -> tuple[int, int] | None:
+def read_staff_cookie(request: Request) -> str | None:
     raw = request.cookies.get(STAFF_COOKIE)
     if not raw:
         return None
     try:
-        data = signer(request, "staff", timed=True).loads(raw, max_age=STAFF_MAX_AGE)
-        return int(data["id"]), int(data["e"])
-    except (BadSignature, KeyError, ValueError, TypeError):
+        token = signer(request, "staff").loads(raw)
+    except BadSignature:
         return None
+    return token if isinstance(token, str) else None
 
 
-def new_csrf_token() -> str:
-    return secrets.token_urlsafe(24)
+# --- flash: something to show once, on the page a form post redirects to ----------------
+
+FLASH_MAX_AGE = 300
+
+
+def _flash_box(request: Request) -> Fernet:
+    key = hashlib.sha256(request.app.state.secret + b"\x00flash").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def set_flash(request: Request, response, name: str, value, path: str) -> None:
+    """Encrypted (it may hold a one-time password), sent only to `path`; None deletes it."""
+    cookie = f"inspraak_flash_{name}"
+    if value is None:
+        response.delete_cookie(cookie, path=path)
+        return
+    token = _flash_box(request).encrypt(json.dumps(value).encode()).decode()
+    response.set_cookie(cookie, token, max_age=FLASH_MAX_AGE, httponly=True, samesite="strict",
+                        secure=request.app.state.settings.secure_cookies, path=path)
+
+
+def pop_flash(request: Request, name: str):
+    """The value set by `set_flash`, or None; the caller deletes it with set_flash(..., None)."""
+    raw = request.cookies.get(f"inspraak_flash_{name}")
+    if not raw:
+        return None
+    try:
+        return json.loads(_flash_box(request).decrypt(raw.encode(), ttl=FLASH_MAX_AGE))
+    except (InvalidToken, ValueError):
+        return None

@@ -21,6 +21,7 @@ import asyncio
 import importlib.util
 import json
 import random
+import re
 import resource
 import sys
 import time
@@ -68,6 +69,9 @@ class Recorder:
         return response
 
 
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
 class Pupil:
     def __init__(self, config: dict, code: str, seed: int):
         # Like a phone: own cookies, own connection. (One pool shared by all pupils scans all its
@@ -80,10 +84,15 @@ class Pupil:
         self.choices = (options[seed % len(options)], options[(seed + 1) % len(options)])
         self.random = random.Random(seed)
 
+    def _token(self, page: httpx.Response) -> None:
+        """The form token as the page carries it (it belongs to the session, so it changes on
+        joining); the bare app has none, and takes anything."""
+        found = CSRF_FIELD.search(page.text)
+        self.csrf = found.group(1) if found else self.client.cookies.get("inspraak_csrf", "")
+
     def _vote_args(self, option_id: int) -> dict:
-        csrf = self.client.cookies.get("inspraak_csrf", "")
-        return {"data": {"csrf_token": csrf, "option_ids": str(option_id)},
-                "headers": {"hx-request": "true", "x-csrf-token": csrf}}
+        return {"data": {"csrf_token": self.csrf, "option_ids": str(option_id)},
+                "headers": {"hx-request": "true", "x-csrf-token": self.csrf}}
 
     async def brk(self, rec: Recorder, think: tuple[float, float]) -> None:
         """The whole break of one pupil, with a pause of `think` seconds before each tap (also the
@@ -91,13 +100,12 @@ class Pupil:
         async def tap(step: str, method: str, url: str, expect: int, text: str = "", **kwargs):
             if think[1]:
                 await asyncio.sleep(self.random.uniform(*think))
-            await rec.call(self.client, step, method, url, expect, text, **kwargs)
+            return await rec.call(self.client, step, method, url, expect, text, **kwargs)
 
-        await tap("start", "GET", "/", 200)
-        await tap("join", "POST", "/aanmelden", 303, data={"csrf_token": self.client.cookies.get("inspraak_csrf", ""),
-                                                        "code": self.code})
+        self._token(await tap("start", "GET", "/", 200))
+        await tap("join", "POST", "/aanmelden", 303, data={"csrf_token": self.csrf, "code": self.code})
         await tap("home", "GET", "/overzicht", 200)
-        await tap("poll", "GET", self.poll, 200)
+        self._token(await tap("poll", "GET", self.poll, 200))
         await tap("vote", "POST", self.poll + "/stem", 200, "Bedankt", **self._vote_args(self.choices[0]))
         await tap("results", "GET", self.poll, 200)
         self.voted = True

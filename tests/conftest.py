@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 from app.config import Settings
 from app.main import create_app
 from app.models import Group, School, Staff
+from app.security import csrf
 from app.services import access, staff as staff_service
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,11 +159,10 @@ class Client(TestClient):
 
     @property
     def csrf(self) -> str:
-        token = self.cookies.get("inspraak_csrf")
-        if not token:
+        """The form token of this client's session, as its pages carry it."""
+        if not self.cookies.get("inspraak_csrf"):
             self.get("/api/v1/healthz")
-            token = self.cookies.get("inspraak_csrf")
-        return token
+        return csrf.token(self.app.state.secret, {c.name: c.value for c in self.cookies.jar})
 
     def form(self, url: str, data: dict | None = None, **kwargs):
         return self.post(url, data={**(data or {}), "csrf_token": self.csrf}, **kwargs)

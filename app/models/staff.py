@@ -1,4 +1,4 @@
-"""Staff accounts (named, unlike pupils) and the audit log of their acts."""
+"""Staff accounts (named, unlike pupils), their sessions and the audit log of their acts."""
 
 from datetime import datetime
 
@@ -17,9 +17,20 @@ class Staff(SQLModel, table=True):
     role: str = Field(max_length=20)
     password_hash: str = Field(max_length=200)
     active: bool = Field(default=True)
-    # Bumped on logout-everywhere or password change: old session cookies stop working.
-    session_epoch: int = Field(default=0)
+    # Set by an admin's reset: the one-time password must be replaced at the first login.
+    must_change_password: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffSession(SQLModel, table=True):
+    """One signed-in browser of a staff member. Deleting the row ends the session at once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    # SHA-256 of the random token in the cookie: a copy of the database opens no session.
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -9,19 +9,29 @@ from fastapi.responses import HTMLResponse
 from app.db import DbSession
 from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
-from app.services import access, anonymity, audit, privacy, school as school_service
+from app.services import access, anonymity, audit, privacy, ratelimit, school as school_service
 from app.services.errors import DomainError, TooMany
 from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, sign_out, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
+def _join_rules(request: Request) -> list[ratelimit.Rule]:
+    """Wrong codes per address (a school shares one) and from everywhere together."""
+    s = request.app.state.settings
+    return [ratelimit.Rule("join", client_key(request), s.join_rate_limit, s.join_rate_window),
+            ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
+
+
 def _redeem(request: Request, session, raw_code: str):
-    settings = request.app.state.settings
-    if not request.app.state.limiter.hit("join", client_key(request), settings.join_rate_limit,
-                                         settings.join_rate_window):
+    limiter, rules = request.app.state.limiter, _join_rules(request)
+    if not ratelimit.allowed_all(limiter, rules):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
-    participant = access.redeem(session, request.app.state.secret, raw_code)
+    try:
+        participant = access.redeem(session, request.app.state.secret, raw_code)
+    except DomainError:
+        ratelimit.count_failure(limiter, rules)  # only wrong codes count: a class with right codes gets in
+        raise
     response = redirect("/overzicht")
     write_pupil_cookie(request, response, participant.secret, participant.code_id)
     return response

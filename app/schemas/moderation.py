@@ -1,8 +1,12 @@
 """The moderation API's request bodies (JSON) and the comment as the API shows it."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.security.bounds import JsonInt
 from app.services import moderation
+
+# Strict: a boolean is not a number, a number is not a text; unknown fields are refused.
+STRICT = ConfigDict(strict=True, extra="forbid")
 
 
 def comment_out(view: moderation.CommentView) -> dict:
@@ -15,15 +19,18 @@ def comment_out(view: moderation.CommentView) -> dict:
 
 
 class CommentIn(BaseModel):
+    model_config = STRICT
     body: str = Field(max_length=20_000)
-    parent_id: int | None = None
+    parent_id: JsonInt | None = None
 
 
 class FlagIn(BaseModel):
+    model_config = STRICT
     reason: str = Field(max_length=40)
 
 
 class DecisionIn(BaseModel):
+    model_config = STRICT
     decision: str = Field(max_length=20)
     reason: str = Field(default="", max_length=40)
     text: str | None = Field(default=None, max_length=20_000)

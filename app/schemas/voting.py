@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Form
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.security.bounds import JsonInt
 from app.services import voting
 
 FormText = Annotated[str, Form(max_length=5000)]  # the service gives the real, readable limit
@@ -65,14 +66,15 @@ class StatementOut(BaseModel):
 
 
 class PollVoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
-    option_ids: list[int] | None = Field(default=None, max_length=50,
-                                         description="Single and multiple choice polls.")
-    value: int | None = Field(default=None, description="Scale polls: 1 to 5.")
+    model_config = ConfigDict(extra="forbid", strict=True,  # strict: a boolean is not a number
+                              json_schema_extra={"examples": [{"option_ids": [3]}, {"value": 4}]})
+    option_ids: list[JsonInt] | None = Field(default=None, max_length=50,
+                                             description="Single and multiple choice polls.")
+    value: JsonInt | None = Field(default=None, description="Scale polls: 1 to 5.")
 
 
 class StatementVoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     answer: str | None = Field(default=None, max_length=20, description="agree, disagree or pass",
                                json_schema_extra={"enum": list(voting.ANSWERS)})
 

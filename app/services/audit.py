@@ -1,11 +1,9 @@
 """The one audit helper every staff act goes through, in the act's own transaction."""
 
-import csv
-import io
-
 from sqlmodel import Session, select
 
 from app.models import AuditEntry, Staff
+from app.security import csv
 
 
 def record(session: Session, staff: Staff, action: str, target_kind: str = "", target_id: int | None = None, detail: str = "") -> AuditEntry:
@@ -33,10 +31,8 @@ def entries(session: Session, school_id: int, limit: int = 500) -> list[tuple[Au
 
 
 def export_csv(session: Session, school_id: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "time_utc", "staff", "action", "target_kind", "target_id", "detail"])
-    for entry, staff in entries(session, school_id, limit=100_000):
-        writer.writerow([entry.id, entry.created_at.isoformat(timespec="seconds"), staff.username if staff else "",
-                         entry.action, entry.target_kind, entry.target_id or "", entry.detail])
-    return out.getvalue()
+    header = ["id", "time_utc", "staff", "action", "target_kind", "target_id", "detail"]
+    return csv.write([header, *(
+        [entry.id, entry.created_at.isoformat(timespec="seconds"), staff.username if staff else "",
+         entry.action, entry.target_kind, entry.target_id or "", entry.detail]
+        for entry, staff in entries(session, school_id, limit=100_000))])

@@ -88,7 +88,7 @@ WHAT_WE_STORE: list[Kept] = [
 ]
 
 # Tables that hold nothing a pupil did: school set-up and named staff.
-NOT_ABOUT_PUPILS = {"proposalcategory", "schoolholiday", "poll", "polloption", "voteaudience", "livesession", "school", "group", "staff", "auditentry", "helpresource", "screeningname", "alembic_version"}
+NOT_ABOUT_PUPILS = {"proposalcategory", "schoolholiday", "poll", "polloption", "voteaudience", "livesession", "school", "group", "staff", "staffsession", "auditentry", "helpresource", "screeningname", "alembic_version"}
 
 NEVER = [
     N_("je naam, e-mailadres of telefoonnummer"),

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from app.i18n import _
+from app.security import bounds
 from app.services.errors import DomainError
 
 LOCAL_TZ = ZoneInfo("Europe/Brussels")  # what staff type in a date or datetime-local field
@@ -38,9 +39,11 @@ def parse_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Deze datum klopt niet. Gebruik de vorm 2026-05-31.")) from None
+    bounds.sane_date(day)
+    return day
 
 
 def parse_local(value: str | None) -> datetime | None:
@@ -52,6 +55,7 @@ def parse_local(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Deze datum en dit uur kloppen niet: {value}.").format(value=value[:20])) from None
+    bounds.sane_date(parsed)  # year 1 or 9999 would also overflow the time-zone maths
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_TZ)
     return parsed.astimezone(ZoneInfo("UTC"))

@@ -47,7 +47,7 @@ def test_deactivated_staff_is_logged_out(admin, make_staff, session):
 
 def test_admin_creates_staff_with_clear_errors(admin, session):
     r = admin.form("/admin/staff", {"username": "nieuw", "role": "management", "password": "kort"})
-    assert r.status_code == 400 and "minstens 10" in r.text
+    assert r.status_code == 400 and "minstens 12" in r.text
     r = admin.form("/admin/staff", {"username": "nieuw", "role": "koning", "password": "lang genoeg wachtwoord"})
     assert r.status_code == 400 and "Onbekende rol" in r.text
     assert session.exec(select(Staff).where(Staff.username == "nieuw")).first() is None

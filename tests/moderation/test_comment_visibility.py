@@ -184,4 +184,4 @@ def test_json_api_for_comments(target, pupil, make_pupil, council, session):
     assert [c["body"] for c in theirs["comments"]] == [OK] and "status" not in theirs["comments"][0]
     assert pupil.post("/api/v1/comments/testitem/1", json={"body": ""}).status_code == 400
     assert pupil.post("/api/v1/comments/testitem/9", json={"body": "x"}).status_code == 404
-    assert make_pupil("3A").post("/api/v1/comments/testitem/1", data={"body": "x"}).status_code == 403
+    assert make_pupil("3A").post("/api/v1/comments/testitem/1", data={"body": "x"}).status_code == 415

@@ -148,7 +148,7 @@ def test_api_supports(pupil, client, session, school, author):
     gone = pupil.request("DELETE", url, json={})
     assert gone.status_code == 200 and gone.json()["supported"] is False and gone.json()["supports"] == 0
     assert client.post(url, json={}).status_code == 401
-    assert pupil.post(url, content="x", headers={"content-type": "text/plain"}).status_code == 403
+    assert pupil.post(url, content="x", headers={"content-type": "text/plain"}).status_code == 415
     assert pupil.post("/api/v1/proposals/999999/supports", json={}).status_code == 404
     done = make_proposal(session, school, author, "done")
     refused = pupil.post(f"/api/v1/proposals/{done.id}/supports", json={})

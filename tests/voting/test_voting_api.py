@@ -77,7 +77,7 @@ def test_bad_requests_on_the_api(pupil, client, session, raad):
     r = pupil.post(url, content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["detail"] == "Ongeldige invoer."
     r = pupil.post(url, data={"answer": "agree"})  # a form post is not JSON: refused, like a cross-site form
-    assert r.status_code == 403
+    assert r.status_code == 415
     r = pupil.post("/api/v1/statements/999999/votes", json={"answer": "agree"})
     assert r.status_code == 404 and r.json()["detail"] == "Deze stelling bestaat niet."
     r = client.post(url, json={"answer": "agree"})

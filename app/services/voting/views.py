@@ -2,8 +2,6 @@
 and the results they may see, the open items for the pupil home, the staff overview with
 results for every item, and the results as CSV."""
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,6 +10,7 @@ from sqlmodel import Session, select
 
 from app.i18n import _
 from app.models import Group, LiveSession, Poll, PollOption, School, Statement, VoteAudience
+from app.security import csv as security_csv
 from app.services.access import Participant
 from app.services.errors import Forbidden, NotFound
 from app.services.voting.audience import audience_names, group_chain, groups_of, visible_item
@@ -173,20 +172,17 @@ def staff_overview(session: Session, school: School) -> dict:
 
 def results_csv(views: list[StaffView]) -> str:
     """Aggregates only, hidden cells as "te weinig antwoorden": the same cells as on screen."""
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the accents right
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("soort"), "id", _("tekst"), _("groep"), _("antwoord"), _("aantal"), _("procent")])
+    rows = [[_("soort"), "id", _("tekst"), _("groep"), _("antwoord"), _("aantal"), _("procent")]]
     hidden = _(SUPPRESSED)
     for view in views:
         kind = _("stelling") if view.kind == STATEMENT else _("peiling")
         for breakdown in [view.results.overall, *view.results.by_grade]:
             group = breakdown.label or _("iedereen")
             for cell in [breakdown.voters, *breakdown.cells]:
-                writer.writerow([kind, view.id, view.title, group, cell.label,
-                                 hidden if cell.suppressed else cell.count,
-                                 "" if cell.percent is None else cell.percent])
-    return out.getvalue()
+                rows.append([kind, view.id, view.title, group, cell.label,
+                             hidden if cell.suppressed else cell.count, "" if cell.percent is None else cell.percent])
+    # The BOM lets spreadsheet programs read the accents right.
+    return security_csv.write(rows, delimiter=";", bom=True)
 
 
 
