@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgresql setup setup-dev bench clean
+.PHONY: run test test-sqlite test-postgresql setup setup-dev bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test-postgresql:
 bench: setup
 	$(BIN)/python bench/break.py
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/screening.py
+
+# The long reliability checks (docs/reliability.md); not part of `make test`.
+soak: setup-dev
+	command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)
+	$(BIN)/python soak/run.py
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -1,4 +1,5 @@
-"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, backup."""
+"""The `inspraak` command: serve, migrate, demo, groups, codes, staff, screen, screen-train, backup,
+restore, check."""
 
 import argparse
 import json
@@ -18,22 +19,69 @@ def _engine():
 
 
 def _session(**kwargs) -> Session:
-    """A session for one command: one transaction, with the server key the services need."""
-    session = Session(_engine(), **kwargs)
-    session.info["server_key"] = get_settings().secret()
+    """A session for one command: one transaction, with the server key the services need
+    (never a new key for a database already in use)."""
+    from app.services.operations.secret_key import server_key
+
+    engine = _engine()
+    session = Session(engine, **kwargs)  # no connection yet: the key check below takes no lock
+    session.info["server_key"] = server_key(get_settings(), engine)
     return session
 
 
-def migrate() -> None:
-    from alembic import command
+def _alembic_config():
     from alembic.config import Config
 
     root = Path(__file__).resolve().parent.parent
     cfg = Config(str(root / "alembic.ini"))
     cfg.set_main_option("script_location", str(root / "migrations"))
     cfg.set_main_option("sqlalchemy.url", get_settings().db_url)
+    return cfg
+
+
+def _heads(cfg) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(cfg).get_heads())
+
+
+def _current(url: str) -> set[str]:
+    """The schema revision, read without taking a write lock (works on a read-only file)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
+    finally:
+        engine.dispose()
+
+
+def migrate() -> int:
+    """Bring the schema to the newest revision. A database that cannot take writes is fine when
+    it is current already (the server starts and answers 503 to writes until it can)."""
+    from alembic import command
+    from sqlalchemy.exc import OperationalError
+
+    from app.db import error_kind
+
+    cfg = _alembic_config()
     get_settings().var_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(cfg, "head")
+    try:
+        command.upgrade(cfg, "head")
+        return 0
+    except OperationalError as error:
+        try:
+            current = _current(get_settings().db_url)
+        except OperationalError:
+            current = set()
+        if current and current == _heads(cfg):
+            print(f"Let op: de database kan nu niet schrijven ({error_kind(error)}); het schema is al bij.",
+                  file=sys.stderr)
+            return 0
+        print(f"Migratie mislukt: de database kan niet schrijven of is niet bereikbaar ({error_kind(error)}).",
+              file=sys.stderr)
+        return 1
 
 
 def _school(session):
@@ -45,8 +93,10 @@ def _school(session):
 def cmd_demo(args) -> int:
     from app.demo import loader, school as demo
 
+    from app.services.operations.secret_key import server_key
+
     settings = get_settings()
-    key = settings.secret()
+    key = server_key(settings, _engine())
     codes_file = settings.var_dir / "demo_codes.json"
     with _session() as session:
         if loader.is_empty(session):
@@ -70,15 +120,21 @@ def cmd_demo(args) -> int:
 def cmd_serve(args) -> int:
     import uvicorn
 
+    from app import server
+    from app.services.operations.secret_key import server_key
+
     settings = get_settings()
-    migrate()
+    if migrate():
+        return 1
+    server_key(settings, _engine())  # refuses a database in use without its key, before any worker starts
     if args.demo:
         cmd_demo(args)
-    # No access log from uvicorn: it would hold client addresses and raw paths (codes). Behind a
-    # reverse proxy, trust its X-Forwarded-For so rate limits see each school, not the proxy.
+    server.raise_file_limit()
+    # Behind a reverse proxy, trust its X-Forwarded-For so rate limits see each school, not the proxy.
+    options = {**server.uvicorn_options(), "proxy_headers": bool(settings.forwarded_allow_ips),
+               "forwarded_allow_ips": settings.forwarded_allow_ips or None}
     uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port,
-                access_log=False, proxy_headers=bool(settings.forwarded_allow_ips),
-                forwarded_allow_ips=settings.forwarded_allow_ips or None, workers=args.workers)
+                workers=args.workers, **options)
     return 0
 
 
@@ -102,9 +158,10 @@ def cmd_codes(args) -> int:
 
     settings = get_settings()
     with _session(expire_on_commit=False) as session:
+        key = session.info["server_key"]
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
-        _sheet, codes = access.create_codes(session, settings.secret(), group, args.count)
+        _sheet, codes = access.create_codes(session, key, group, args.count)
         session.commit()
     if args.sheet:
         css = (Path(__file__).parent / "static" / "inspraak-1.css").read_text()
@@ -155,25 +212,61 @@ def _school_names() -> list[str]:
 
 def cmd_screen(args) -> int:
     from app.services import screening
+    from app.services.screening import evaluate
 
+    if args.eval:
+        try:
+            figures = evaluate.evaluate_file(Path(args.eval))
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print("\n".join(figures.lines()))
+        return 0
+    if args.text is None:
+        print("Geef een tekst, of --eval FILE.", file=sys.stderr)
+        return 2
     print(json.dumps(screening.screen(args.text, names=_school_names()).to_dict(), ensure_ascii=False))
     return 0
 
 
-def cmd_backup(args) -> int:
-    settings = get_settings()
-    url = settings.db_url
-    if not url.startswith("sqlite"):
-        print("Gebruik pg_dump voor PostgreSQL.", file=sys.stderr)
-        return 2
-    import sqlite3
+def cmd_screen_train(args) -> int:
+    from app.services.screening import train
 
-    src = sqlite3.connect(url.split("///", 1)[1])
-    dst = sqlite3.connect(args.file)
-    with dst:
-        src.backup(dst)
-    print(f"Back-up geschreven naar {args.file}")
+    return train.main(["--c", str(args.c)] if args.c else [])
+
+
+def cmd_backup(args) -> int:
+    from app.services.operations import backup
+    from app.services.operations.secret_key import server_key
+
+    settings = get_settings()
+    engine = _engine()
+    path = backup.backup(settings, engine, Path(args.file), server_key(settings, engine))
+    print(f"Back-up (database en geheime sleutel) geschreven naar {path}. Bewaar hem veilig: "
+          f"wie hem heeft, heeft de sleutel.")
     return 0
+
+
+def cmd_restore(args) -> int:
+    from app.services.operations import backup
+
+    backup.restore(get_settings(), _engine(), Path(args.file), replace=args.replace)
+    print(f"Database en geheime sleutel teruggezet uit {args.file}. Start de server opnieuw.")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from app.services.operations import integrity
+
+    report = integrity.check(_engine(), _heads(_alembic_config()))
+    for line in report.problems:
+        print(f"FOUT: {line}")
+    for line in report.false_alarms:
+        print(f"vals alarm: {line}")
+    for line in report.notes:
+        print(line)
+    print("Database in orde." if report.ok else "De database heeft problemen: zet een back-up terug.")
+    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--demo", action="store_true", help="load the demo school when the database is empty")
     s.add_argument("--workers", type=int, default=1)
     s.set_defaults(func=cmd_serve)
-    sub.add_parser("migrate", help="run the database migrations").set_defaults(func=lambda a: migrate() or 0)
+    sub.add_parser("migrate", help="run the database migrations").set_defaults(func=lambda a: migrate())
     sub.add_parser("demo", help="load the demo school if the database is empty").set_defaults(func=cmd_demo)
     g = sub.add_parser("groups", help="list or add groups")
     gs = g.add_subparsers(dest="action", required=True)
@@ -208,22 +301,36 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--username", required=True)
     st.set_defaults(func=cmd_staff)
     sr = sub.add_parser("screen", help="screen a text as pupil text is screened; prints JSON")
-    sr.add_argument("text")
+    sr.add_argument("text", nargs="?")
+    sr.add_argument("--eval", metavar="FILE", help="score a labelled JSON file: recall per kind, false alarms")
     sr.set_defaults(func=cmd_screen)
-    b = sub.add_parser("backup", help="copy the SQLite database to a file")
+    stt = sub.add_parser("screen-train", help="train the learned screener from the corpus (needs the train extra)")
+    stt.add_argument("--c", type=float, help="inverse regularisation strength")
+    stt.set_defaults(func=cmd_screen_train)
+    b = sub.add_parser("backup", help="write the database and its secret key to a new file (mode 0600)")
     b.add_argument("file")
     b.set_defaults(func=cmd_backup)
+    r = sub.add_parser("restore", help="put a backup's database and secret key back (server stopped)")
+    r.add_argument("file")
+    r.add_argument("--replace", action="store_true", help="overwrite a database that already holds a school")
+    r.set_defaults(func=cmd_restore)
+    sub.add_parser("check", help="run the database's integrity check").set_defaults(func=cmd_check)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     from app.services.errors import DomainError
+    from app.services.operations.backup import BackupError
+    from app.services.operations.secret_key import MissingSecretKey
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
+        return 2
+    except (BackupError, MissingSecretKey) as exc:
+        print(exc, file=sys.stderr)
         return 2
 
 

@@ -8,12 +8,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import domains, scrub, writer
+from app import domains, logs, scrub, writer
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import RETRY_AFTER, DatabaseUnavailable, check_writable, error_kind, is_unavailable, make_engine
 from app.deps import MustChangePassword, NeedsCode, NeedsLogin, WrongRole
 from app.i18n import _
 from app.middleware import WebMiddleware
@@ -22,10 +23,12 @@ from app.security import limits, openapi
 from app.security.csrf import CsrfCookie, CsrfFailed
 from app.security.headers import SecurityHeaders
 from app.services.errors import DomainError
+from app.services.operations.secret_key import server_key
 from app.services.ratelimit import make_limiter
 from app.web import TEMPLATES, redirect, render
 
 STATIC = TEMPLATES.parent / "static"
+log = logging.getLogger("inspraak.errors")
 
 
 class CachedStatic(StaticFiles):
@@ -88,6 +91,21 @@ def install_error_handlers(app: FastAPI) -> None:
             return _error(request, 422, _("Ongeldige invoer."), errors=jsonable_errors(exc.errors()))
         return _error(request, 400, _("Er ontbreekt iets of iets klopt niet in wat je stuurde. Probeer opnieuw."))
 
+    @app.exception_handler(SQLAlchemyError)
+    @app.exception_handler(DatabaseUnavailable)
+    async def unavailable(request: Request, exc: Exception):
+        if not is_unavailable(exc):
+            raise exc  # a bug, not an outage: the 500 below, logged without its message
+        log.warning("database unavailable: %s", error_kind(exc))
+        message = _("Inspraak kan even niet bij zijn gegevens. Probeer het over een minuutje opnieuw.")
+        response = _error(request, 503, message)
+        response.headers["retry-after"] = str(RETRY_AFTER)
+        return response
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        return _error(request, 500, _("Er ging iets mis. Probeer het nog eens."))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         messages = {404: _("Deze pagina bestaat niet."), 405: _("Dat kan hier niet."),
@@ -141,11 +159,13 @@ async def lifespan(app: FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.install()
     app = Inspraak(title="Inspraak", version="0.1.0", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                    lifespan=lifespan, dependencies=[Depends(limits.bounded_params)])
     app.state.settings = settings
-    app.state.secret = settings.secret()
     app.state.engine = make_engine(settings.db_url)
+    app.state.secret = server_key(settings, app.state.engine)
+    check_writable(app.state.engine)
     app.state.limiter = make_limiter(settings.redis_url)
 
     domains.wire()

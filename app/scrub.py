@@ -10,12 +10,13 @@ version with the transaction that wrote it (xmin) and a physical position (ctid)
   It runs every `MIX_SECONDS` while pupils write, and at shutdown.
 - `scrub` runs after a mix and after an erasure (an item closing): SQLite checkpoints the
   write-ahead log and truncates it to zero (with `secure_delete` on, deleted cells are zeroed
-  in the file); PostgreSQL vacuums the tables, fully (rewriting table and indexes) after an
-  erasure. docs/anonymity.md says what remains (file-system blocks, backups).
+  in the file); PostgreSQL rewrites the tables and their indexes into new files (VACUUM FULL). docs/anonymity.md says what remains (file-system blocks, backups).
 """
 
 import logging
+import os
 import random
+import sqlite3
 import threading
 import time
 
@@ -26,6 +27,9 @@ from app.models import ContentFlag, HasVoted, PendingBallot, ProposalSupport
 
 MIXED: list[Table] = [m.__table__ for m in (HasVoted, PendingBallot, ProposalSupport, ContentFlag)]
 MIX_SECONDS = 30.0
+# SQLite's journal_size_limit (app/db.py), and the size past which a commit checkpoints the
+# write-ahead log (trim): a burst cannot leave a log that fills a nearly full disk.
+WAL_LIMIT = 4 * 1024 * 1024
 log = logging.getLogger("inspraak.scrub")
 
 
@@ -117,6 +121,18 @@ def checkpoint(engine: Engine) -> bool:
     return not busy
 
 
+def trim(engine: Engine) -> None:
+    """After a commit on SQLite: a write-ahead log grown past WAL_LIMIT is checkpointed and cut
+    back. On a full disk the checkpoint can fail (the database file may need to grow to take
+    the log's pages): logged, and tried again after the next commit."""
+    try:
+        if os.stat(f"{engine.url.database}-wal").st_size <= WAL_LIMIT:
+            return
+        checkpoint(engine)
+    except (OSError, sqlite3.Error) as error:
+        log.warning("write-ahead log checkpoint failed: %s", type(error).__name__)
+
+
 def scrub(engine: Engine, full: bool = False) -> None:
     """After a mix or an erasure, outside any transaction: leave no trace of the old rows."""
     if engine.dialect.name == "sqlite":
@@ -140,5 +156,7 @@ def mix_now(engine: Engine, server_key: bytes | None = None) -> int:
     except Exception:
         track.give_back(tables)
         raise
-    scrub(engine)
+    # PostgreSQL: a plain vacuum frees the old row versions but leaves their bytes (and their
+    # order) in the file; a full one writes new files.
+    scrub(engine, full=True)
     return moved

@@ -68,6 +68,8 @@ class _Writer:
             batch.conn.close()
         if batch.wrote and batch.erased:
             scrub.checkpoint(self.engine)
+        elif batch.wrote:
+            scrub.trim(self.engine)
 
     def end(self, batch: _Batch, session: Session, marker: object, failed: bool) -> bool:
         """A request's part of the batch is over: keep or undo its work, pass the turn on.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the test suite needs besides Python packages: PostgreSQL running, Chromium, axe-core.
+# What the test suite needs besides Python packages: PostgreSQL running, Chromium, nginx, axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,11 @@ fi
 
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# nginx only to check the reverse proxy configuration in docs/deployment.md (`nginx -t`).
+if [ ! -x /usr/sbin/nginx ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null
 fi
 
 if [ ! -f node_modules/axe-core/axe.min.js ]; then

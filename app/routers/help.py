@@ -1,4 +1,5 @@
-"""The help page (one tap from every pupil page) and its admin editor."""
+"""The help page (one tap from every pupil page, open lines first), its admin editor, and the
+help lines for the box shown after a worrying text (used by every router that takes pupil text)."""
 
 from typing import Annotated
 
@@ -17,9 +18,19 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 @router.get("/hulp", response_class=HTMLResponse)
 def help_page(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil):
-    resources = help_service.list_resources(session, school.id)
+    now = utcnow()
+    resources = help_service.open_first(help_service.list_resources(session, school.id), now)
     return render(request, "help/help.html", {
-        "pupil": pupil, "resources": resources, "hours": help_service.hours_today(resources, utcnow())})
+        "pupil": pupil, "resources": resources, "hours": help_service.hours_today(resources, now)})
+
+
+def held_context(session, school_id: int, screened) -> dict:
+    """What the message after sending a text needs: the screening and, when the text asks for
+    help, the help lines for the box, the ones open right now first."""
+    if screened is None or not screened.needs_help:
+        return {"screened": screened}
+    lines = help_service.box_lines(help_service.list_resources(session, school_id), screened.verdict, utcnow())
+    return {"screened": screened, "box_lines": lines}
 
 
 @router.get("/admin/help", response_class=HTMLResponse)

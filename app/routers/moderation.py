@@ -15,6 +15,7 @@ from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.models import School
+from app.routers.help import held_context
 from app.schemas import moderation as schemas
 from app.services import moderation
 from app.services.errors import DomainError
@@ -58,7 +59,7 @@ def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, 
     except DomainError as exc:
         return refused(request, session, exc, partial(_comments, request, session, pupil, None, kind, target_id),
                        body=body, reply_to=parent_id)
-    return _comments(request, session, pupil, None, kind, target_id, screened=screened)
+    return _comments(request, session, pupil, None, kind, target_id, **held_context(session, pupil.school_id, screened))
 
 
 @router.post("/reacties/{comment_id:int}/melden", response_class=HTMLResponse)

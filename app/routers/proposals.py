@@ -16,6 +16,7 @@ from itsdangerous import BadSignature
 from app.db import DbSession
 from app.deps import (Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect,
                       json_only)
+from app.routers.help import held_context
 from app.schemas import proposals as schemas
 from app.services import moderation, proposals
 from app.services.access import Participant
@@ -125,7 +126,7 @@ def submit(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil
         return refused(request, session, exc, partial(_new_form, request, session, school, pupil), title=title,
                        body=body, category=int_or_none(category))
     response = render(request, "proposals/submitted.html", {"pupil": pupil, "proposal": proposal,
-                                                            "screened": screened})
+                                                            **held_context(session, school.id, screened)})
     write_mine(request, response, [*read_mine(request), proposal.id])
     return response
 

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from app.db import DbSession
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
+from app.routers.help import held_context
 from app.schemas import voting as schemas
 from app.services import access, moderation, shared, voting
 from app.services.errors import DomainError, NotFound
@@ -82,7 +83,8 @@ def submit_statement(request: Request, session: DbSession, school: SchoolDep, pu
         item, screened = voting.submit_statement(session, request.app.state.limiter, school, pupil, text)
     except DomainError as exc:
         return refused(request, session, exc, partial(_statement_form, request, session, pupil), text=text)
-    return render(request, "voting/submitted.html", {"pupil": pupil, "item": item, "screened": screened})
+    return render(request, "voting/submitted.html", {"pupil": pupil, "item": item,
+                                                     **held_context(session, school.id, screened)})
 
 
 @router.get("/stellingen/{statement_id:int}", response_class=HTMLResponse)

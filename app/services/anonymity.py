@@ -6,8 +6,8 @@ values that cannot be linked to one another without the pupil's code.
 Sweeping the code space offline (database and K in hand) must cost at least 100,000
 core-years with 10,000 codes stored. One sweep tests every stored lookup at once, so the cost
 of a first hit is (codes possible / codes stored) x (cost of one derivation):
-31**13 / 10,000 x 5.5 ms (argon2id, 8 MiB, measured on a 2-core server) = 443,000 core-years.
-docs/anonymity.md shows the measurement.
+31**13 / 10,000 x 6.4 ms (argon2id, t=2, 8 MiB, measured on a 2-core server by bench/kdf.py)
+≈ 500,000 core-years. docs/anonymity.md shows the measurement.
 """
 
 import base64
@@ -28,8 +28,8 @@ CODE_LENGTH = 13  # 31**13 ≈ 2**64.4
 _VALID = set(ALPHABET)
 
 # argon2id: memory-hard, so a sweep cannot be sped up much with graphics cards. One derivation
-# per code entry (a phone keeps the result in its cookie), ≈ 5.5 ms of CPU and 8 MiB here.
-KDF_TIME_COST, KDF_MEMORY_KIB, KDF_PARALLELISM = 1, 8192, 1
+# per code entry (a phone keeps the result in its cookie), ≈ 6 ms of CPU and 8 MiB here.
+KDF_TIME_COST, KDF_MEMORY_KIB, KDF_PARALLELISM = 2, 8192, 1
 # At most two derivations at once per process: 8 MiB each must not add up under a burst of joins.
 _KDF_SLOTS = threading.BoundedSemaphore(2)
 

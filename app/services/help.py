@@ -128,3 +128,51 @@ def hours_today(resources: list[HelpResource], now: datetime) -> dict[int, dict[
         result[resource.id] = {channel: Today(today_hours(hours, channel, now), open_now(hours, channel, now))
                                for channel in CHANNELS if channel in hours}
     return result
+
+
+# --- open right now first --------------------------------------------------------------
+
+def is_open(resource: HelpResource, now: datetime) -> bool:
+    """Can a pupil reach this line at `now`, by phone or by chat (machine-readable hours only)?"""
+    hours = _parse(resource.hours_json)
+    return any(open_now(hours, channel, now) for channel in CHANNELS)
+
+
+def open_first(resources: list[HelpResource], now: datetime) -> list[HelpResource]:
+    """The lines that are open at `now` first; otherwise the school's order."""
+    return sorted(resources, key=lambda r: not is_open(r, now))
+
+
+@dataclass(frozen=True)
+class BoxLine:
+    """One help line in the box a pupil sees after writing a worrying text."""
+
+    resource: HelpResource
+    phone_open: bool
+    chat_open: bool
+    today: dict[str, Today]  # channel -> today's hours (channels with machine-readable hours)
+
+    @property
+    def open(self) -> bool:
+        return self.phone_open or self.chat_open
+
+
+def _box_names() -> dict[str, tuple[str, ...]]:
+    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    return {item["name"]: tuple(item.get("box", ())) for item in data["resources"]}
+
+
+def box_lines(resources: list[HelpResource], verdict: str, now: datetime) -> list[BoxLine]:
+    """The lines for a crisis or abuse box: the urgent ones and those seeded for this verdict,
+    open ones first. A line whose hours are unknown counts as reachable by phone."""
+    names = _box_names()
+    chosen = [r for r in resources if r.urgent or verdict in names.get(r.name, ())]
+    today = hours_today(chosen, now)
+    lines = []
+    for r in chosen:
+        hours = today.get(r.id, {})
+        known = "phone" in _parse(r.hours_json)
+        phone_open = bool(r.phone) and (hours["phone"].open if "phone" in hours else not known)
+        chat_open = bool(r.url) and "chat" in hours and hours["chat"].open
+        lines.append(BoxLine(r, phone_open, chat_open, hours))
+    return sorted(lines, key=lambda line: not line.open)

@@ -2,7 +2,9 @@
 
 Keys are hashed before use, so even the counters never hold a client address or a code.
 With INSPRAAK_REDIS_URL set, counters live in Redis (with expiry) and are shared by all
-worker processes; otherwise they live in this process's memory.
+worker processes; otherwise they live in this process's memory. When Redis cannot be reached,
+counting falls back to this process's memory (limits per worker instead of shared) rather
+than locking everyone out, and Redis is tried again after a short pause.
 
 Code and login limits count failures only (`Rule`, `allowed_all`, `count_failure`): a wrong
 code or password costs a try, a right one costs nothing, so a whole class behind one address
@@ -10,9 +12,13 @@ gets in, while guessing stays bounded.
 """
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
+
+log = logging.getLogger("inspraak.ratelimit")
+REDIS_RETRY = 5.0  # seconds between attempts to reach Redis again after a failure
 
 
 def _key(scope: str, subject: str) -> str:
@@ -54,9 +60,30 @@ class RedisLimiter:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        # Short timeouts: a Redis that hangs must not hold up a pupil's request.
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        self._errors = (redis.RedisError, OSError)
+        self._fallback = MemoryLimiter()
+        self._down_until = 0.0
+
+    def _either(self, shared, local, *args):
+        """Redis while it answers; this process's counters while it does not."""
+        if time.monotonic() >= self._down_until:
+            try:
+                return shared(*args)
+            except self._errors as error:
+                self._down_until = time.monotonic() + REDIS_RETRY
+                # The log guard (app.logs) keeps this to one line per interval.
+                log.warning("Redis unavailable (%s): rate limits count per process", type(error).__name__)
+        return local(*args)
 
     def hit(self, scope: str, subject: str, limit: int, window: int) -> bool:
+        return self._either(self._shared_hit, self._fallback.hit, scope, subject, limit, window)
+
+    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+        return self._either(self._shared_allowed, self._fallback.allowed, scope, subject, limit)
+
+    def _shared_hit(self, scope: str, subject: str, limit: int, window: int) -> bool:
         key = "inspraak:rl:" + _key(scope, subject)
         pipe = self._redis.pipeline()
         pipe.incr(key)
@@ -64,13 +91,17 @@ class RedisLimiter:
         count, _ = pipe.execute()
         return count <= limit
 
-    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+    def _shared_allowed(self, scope: str, subject: str, limit: int) -> bool:
         count = self._redis.get("inspraak:rl:" + _key(scope, subject))
         return count is None or int(count) < limit
 
     def reset(self) -> None:
-        for key in self._redis.scan_iter("inspraak:rl:*"):
-            self._redis.delete(key)
+        self._fallback.reset()
+        try:
+            for key in self._redis.scan_iter("inspraak:rl:*"):
+                self._redis.delete(key)
+        except self._errors:
+            pass
 
 
 def make_limiter(redis_url: str = ""):

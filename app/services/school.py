@@ -55,3 +55,8 @@ def add_group(session: Session, school_id: int, name: str, parent: str | None = 
     session.add(group)
     session.flush()
     return group
+
+
+def k_of(school: School) -> int:
+    """The school's k: no count is shown, or moves, by fewer than k answers (never below 3)."""
+    return max(3, school.k_anonymity)

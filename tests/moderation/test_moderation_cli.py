@@ -20,11 +20,13 @@ def test_screen_uses_the_name_list(settings, session, school):
     session.add(ScreeningName(school_id=school.id, name="Vermeulen"))
     session.commit()
     env = {"INSPRAAK_DATABASE_URL": settings.db_url, "INSPRAAK_VAR_DIR": str(settings.var_dir)}
-    assert screen(env, "Meneer Vermeulen is streng") == {"verdict": "person", "matched": ["Vermeulen"]}
+    result = screen(env, "Meneer Vermeulen is streng")
+    assert (result["verdict"], result["matched"]) == ("person", ["Vermeulen"]) and "alarm" in result["score"]
     assert screen(env, "ik wil niet meer leven")["verdict"] == "crisis"
 
 
 def test_screen_without_a_database(tmp_path):
     env = {"INSPRAAK_DATABASE_URL": "", "INSPRAAK_VAR_DIR": str(tmp_path)}
-    assert screen(env, "Meneer Vermeulen is streng") == {"verdict": "ok", "matched": []}
+    result = screen(env, "Meneer Vermeulen is streng")
+    assert (result["verdict"], result["matched"]) == ("ok", [])
     assert not (tmp_path / "inspraak.db").exists()

@@ -141,9 +141,10 @@ def test_api_supports(pupil, client, session, school, author):
     url = f"/api/v1/proposals/{proposal.id}/supports"
     first = pupil.post(url, json={})
     assert first.status_code == 201
-    assert first.json() == {"proposal_id": proposal.id, "supported": True, "supports": 1, "state": "published"}
+    # Stored; the public count waits until k = 5 supports have gathered.
+    assert first.json() == {"proposal_id": proposal.id, "supported": True, "supports": 0, "state": "published"}
     again = pupil.post(url, json={})
-    assert again.status_code == 200 and again.json()["supports"] == 1
+    assert again.status_code == 200 and again.json()["supports"] == 0
     gone = pupil.request("DELETE", url, json={})
     assert gone.status_code == 200 and gone.json()["supported"] is False and gone.json()["supports"] == 0
     assert client.post(url, json={}).status_code == 401
@@ -154,11 +155,13 @@ def test_api_supports(pupil, client, session, school, author):
     assert refused.status_code == 409 and "zoekt geen steun meer" in refused.json()["detail"]
 
 
-def test_api_support_reaching_the_threshold(app, pupil, session, school, author):
-    set_school(session, school.id, support_threshold=1)
+def test_api_support_reaching_the_threshold(app, make_pupil, session, school, author):
+    set_school(session, school.id, support_threshold=3, k_anonymity=3)
     proposal = make_proposal(session, school, author, "published")
-    r = pupil.post(f"/api/v1/proposals/{proposal.id}/supports", json={})
-    assert r.json()["state"] == "with_management"
+    states = [make_pupil("3A").post(f"/api/v1/proposals/{proposal.id}/supports", json={}).json()
+              for _ in range(3)]
+    assert [(r["supports"], r["state"]) for r in states] == [(0, "published"), (0, "published"),
+                                                             (3, "with_management")]
 
 
 def test_openapi_shows_the_response_models(client, school):

@@ -11,6 +11,7 @@ from app.models.proposals import Proposal, ProposalCategory, SchoolHoliday
 from app.services import moderation, proposals
 from app.timeutil import today
 from support.proposals import author, category_id, counts, make_proposal, new_participant, reload  # noqa: F401
+from support import set_school
 
 CRISIS = "Ik wil dood, ik zie het niet meer zitten"
 
@@ -355,6 +356,7 @@ def test_admin_settings_are_validated(admin, session, school, form, message):
 
 
 def test_lowering_the_threshold_moves_proposals_that_have_enough(admin, app, session, school, author):
+    set_school(session, school.id, k_anonymity=3)
     proposal = make_proposal(session, school, author, "published")
     for _ in range(3):
         proposals.support(session, new_participant(app, session, school), proposal.id)

@@ -1,8 +1,9 @@
-"""Text screening: the labelled dev set, phrasings that are not in it, idioms that must stay ok,
-disguised spellings, names, and the school's own extension lists.
+"""Text screening: the labelled dev set, and the word lists on their own: phrasings that are
+not in the dev set, idioms that must stay ok, disguised spellings, names, and the school's own
+extension lists. (The learned model and the held-out set: test_screening_model.py.)
 
-The held-out check uses other phrasings than the dev set, so most cases here test patterns
-(other persons, conjugations, word orders), not the dev sentences. `pytest -s` prints the figures.
+Most cases here test the lists' patterns (other persons, conjugations, word orders), so they
+call lexicon.match; the dev set goes through the whole screen(). `pytest -s` prints the figures.
 """
 
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.services import screening
-from app.services.screening import Verdict, screen
+from app.services.screening import Verdict, lexicon, screen
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DEV = ROOT.parent / "shared/data/screening_dev.json"
@@ -38,7 +39,9 @@ def dev_figures() -> dict:
         "crisis_recall": share("crisis"),
         "abuse_recall": share("abuse"),
         "urgent_recall": share("abuse", ("abuse", "crisis")),  # abuse held as urgent either way
+        "crisis_urgent": share("crisis", ("abuse", "crisis")),
         "ok_false_crisis": share("ok", ("crisis",)),
+        "ok_false_alarm": share("ok", ("crisis", "abuse", "check", "person", "profanity")),
         "ok_accuracy": share("ok"),
         "person_accuracy": share("person"),
         "profanity_accuracy": share("profanity"),
@@ -62,8 +65,14 @@ def test_dev_abuse_recall():
     assert dev_figures()["abuse_recall"][0] >= 0.95, dev_figures()["misses"]
 
 
+def test_dev_every_crisis_and_abuse_text_is_urgent():
+    assert dev_figures()["crisis_urgent"][0] == 1.0, dev_figures()["misses"]
+    assert dev_figures()["urgent_recall"][0] == 1.0, dev_figures()["misses"]
+
+
 def test_dev_ok_rarely_crisis():
     assert dev_figures()["ok_false_crisis"][0] <= 0.05, dev_figures()["misses"]
+    assert dev_figures()["ok_false_alarm"][0] <= 0.05, dev_figures()["misses"]
 
 
 def test_dev_person_and_profanity():
@@ -173,28 +182,30 @@ DISGUISED_CRISIS = [
 
 @pytest.mark.parametrize("text", CRISIS)
 def test_crisis_phrasings(text):
-    assert screen(text).verdict == "crisis", screen(text)
+    assert lexicon.match(text).verdict == "crisis", lexicon.match(text)
+    assert screen(text).verdict == "crisis"  # the lists' crisis always counts
 
 
 @pytest.mark.parametrize("text", ABUSE)
 def test_abuse_phrasings(text):
-    assert screen(text).verdict == "abuse", screen(text)
+    assert lexicon.match(text).verdict == "abuse", lexicon.match(text)
+    assert screen(text).verdict in ("abuse", "crisis")
 
 
 @pytest.mark.parametrize("text", STAYS_OK)
 def test_idioms_stay_ok(text):
-    assert screen(text, NAMES).verdict == "ok", screen(text, NAMES)
+    assert lexicon.match(text, NAMES).verdict == "ok", lexicon.match(text, NAMES)
 
 
 @pytest.mark.parametrize("text", DISGUISED_CRISIS)
 def test_disguised_spellings(text):
-    assert screen(text).verdict == "crisis", screen(text)
+    assert lexicon.match(text).verdict == "crisis", lexicon.match(text)
 
 
 @pytest.mark.parametrize("text", ["die k4nkerl1jer", "fuuuuck", "f*ck you", "kk school", "jij vuile neger",
                                   "krijg de tering", "wat een kutleraar"])
 def test_profanity(text):
-    assert screen(text).verdict == "profanity", screen(text)
+    assert lexicon.match(text).verdict == "profanity", lexicon.match(text)
 
 
 @pytest.mark.parametrize("text, name", [
@@ -205,24 +216,27 @@ def test_profanity(text):
     ("JANSSENS!!!", "Janssens"),
 ])
 def test_names_and_mentions(text, name):
-    verdict = screen(text, NAMES)
-    assert verdict.verdict == "person" and name in verdict.matched
+    hit = lexicon.match(text, NAMES)
+    assert hit.verdict == "person" and name in hit.matched
 
 
 @pytest.mark.parametrize("text", ["Janssen is ziek", "mijn e-mail is iemand@school.be", "de Peetersstraat"])
 def test_names_are_whole_words(text):
-    assert screen(text, NAMES).verdict == "ok"
+    assert lexicon.match(text, NAMES).verdict == "ok"
 
 
 def test_priority_crisis_then_abuse_then_person_then_profanity():
+    assert lexicon.match("kut, Kevin, mijn vader slaat me en ik wil dood", NAMES).verdict == "crisis"
+    assert lexicon.match("kut, Kevin, mijn vader slaat me", NAMES).verdict == "abuse"
+    assert lexicon.match("kut Kevin", NAMES).verdict == "person"
+    assert lexicon.match("kut", NAMES).verdict == "profanity"
     assert screen("kut, Kevin, mijn vader slaat me en ik wil dood", NAMES).verdict == "crisis"
-    assert screen("kut, Kevin, mijn vader slaat me", NAMES).verdict == "abuse"
-    assert screen("kut Kevin", NAMES).verdict == "person"
-    assert screen("kut", NAMES).verdict == "profanity"
 
 
-def test_verdict_to_dict():
-    assert screen("ik wil dood").to_dict() == {"verdict": "crisis", "matched": ["wil dood"]}
+def test_verdict_to_dict_adds_the_model_scores():
+    result = screen("ik wil dood").to_dict()
+    assert result["verdict"] == "crisis" and result["matched"] == ["wil dood"]
+    assert set(result["score"]) == {"alarm", "crisis", "abuse"} and result["score"]["crisis"] > 0.5
     assert Verdict("ok", []).to_dict() == {"verdict": "ok", "matched": []}
     assert screen("").to_dict() == {"verdict": "ok", "matched": []}
 
@@ -241,8 +255,9 @@ def school_dir(tmp_path, monkeypatch):
 def test_school_extends_lists(school_dir):
     (school_dir / "profanity.txt").write_text("# local slang\n\n\\bsnotneus\\w*  # mild, but not here\n")
     (school_dir / "crisis.txt").write_text("\\b{WANT}\\s+(?:\\w+\\s+)?uit\\s+het\\s+leven\\s+stappen\\b\n")
-    assert screen("jij snotneus").verdict == "profanity"
-    assert screen("ik wil uit het leven stappen").verdict == "crisis"
+    assert lexicon.match("jij snotneus").verdict == "profanity"
+    assert lexicon.match("ik wil uit het leven stappen").verdict == "crisis"
+    assert screen("ik wil uit het leven stappen").verdict == "crisis"  # a school's line always counts
     assert screen("ik wil dood").verdict == "crisis"  # the package lists still apply
 
 
@@ -257,7 +272,7 @@ def test_broken_school_line_fails_loudly(school_dir):
 def test_zz_report_dev_figures():
     f = dev_figures()
     print("\n--- screening dev set ---")
-    for key in ("crisis_recall", "abuse_recall", "urgent_recall", "ok_false_crisis", "ok_accuracy",
+    for key in ("crisis_recall", "abuse_recall", "urgent_recall", "ok_false_crisis", "ok_false_alarm", "ok_accuracy",
                 "person_accuracy", "profanity_accuracy"):
         value, n = f[key]
         print(f"{key:20} {value:6.1%}  (n={n})")

@@ -11,8 +11,8 @@ from sqlmodel import select
 from app.models import AuditEntry, Poll, Statement
 from app.services import voting
 from app.timeutil import utcnow
-from support.voting import (closed_tallies, closes_in, group_ids, has_voted_rows, make_poll, make_statement, new_staff, option_ids,
-                            participant, set_k, tallies)
+from support.voting import (closed_tallies, closes_in, group_ids, has_voted_rows, make_poll, make_statement,
+                            new_staff, option_ids, participant, set_k, tallies)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ URGENT_VERDICTS = ("crisis", "abuse")
 VERDICT_LABELS: dict[str, str] = {
     "crisis": N_("crisis"),
     "abuse": N_("geweld of misbruik"),
+    "check": N_("nakijken"),
     "person": N_("naam of persoon"),
     "profanity": N_("scheldwoord"),
     "ok": N_("niets gevonden"),

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.i18n import _
 from app.models import Staff
-from app.services import audit
+from app.services import audit, screening
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.moderation.intake import clean_text
 from app.services.shared import N_
@@ -83,9 +83,10 @@ def register(kind: ModeratedKind) -> None:
 
 
 def queue(session: Session, school_id: int) -> list[QueueItem]:
-    """Everything waiting for the council, of every registered kind: urgent first, then oldest."""
+    """Everything waiting for the council, of every registered kind: urgent first, then
+    "check" (the screener is unsure), then the rest; oldest first within each."""
     items = [item for kind in KINDS.values() for item in kind.pending(session, school_id)]
-    return sorted(items, key=lambda i: (not i.urgent, i.created_at, i.kind, i.id))
+    return sorted(items, key=lambda i: (screening.queue_rank(i.verdict, i.urgent), i.created_at, i.kind, i.id))
 
 
 def queue_item(session: Session, school_id: int, kind: str, item_id: int) -> QueueItem:

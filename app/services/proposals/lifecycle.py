@@ -9,8 +9,8 @@ make that tag again.
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import delete
-from sqlmodel import Session
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
 
 from app.i18n import _
 from app.models import School, Staff
@@ -88,8 +88,11 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
         proposal.rejection_reason = reason
         text = moderation.reason_label(reason)
     if from_state in SUPPORT_STATES and to_state not in SUPPORT_STATES:
-        # Like closing a poll: keep the count, forget who supported.
+        # Like closing a poll: the count becomes exact, and who supported is forgotten.
+        proposal.support_count = session.exec(select(func.count()).select_from(ProposalSupport).where(
+            ProposalSupport.proposal_id == proposal.id)).one()
         session.exec(delete(ProposalSupport).where(ProposalSupport.proposal_id == proposal.id))
+        session.info["erased"] = True
     session.add(proposal)
     event = ProposalEvent(school_id=proposal.school_id, proposal_id=proposal.id, actor=ACTOR_OF_ROLE[role],
                           action=action, from_state=from_state, to_state=to_state, text=text,

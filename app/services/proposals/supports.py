@@ -3,7 +3,7 @@ looks for support; reaching the school's threshold sends it to management by its
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -16,6 +16,7 @@ from app.services.errors import Conflict, DomainError, NotFound
 from app.services.proposals.lifecycle import locked, school_of, transition
 from app.services.proposals.rules import PUBLIC_STATES, STATE_LABELS, SUPPORT_STATES
 from app.services.proposals.settings import support_threshold
+from app.services.school import k_of
 
 
 def save_settings(session: Session, staff: Staff, school: School, kind: str, number: int | None,
@@ -87,13 +88,27 @@ def support(session: Session, participant: Participant, proposal_id: int,
                                         pseudonym=_support_pseudonym(participant, proposal)))
     except IntegrityError:  # the same participant, at the same moment, on another phone
         return proposal, False
-    proposal.support_count += 1
-    session.add(proposal)
     school = school_of(session, proposal)
+    _show_in_steps(session, school, proposal)
     if proposal.state == "published" and proposal.support_count >= support_threshold(session, school):
         transition(session, proposal, "threshold", "system", at=at)
     session.flush()
     return proposal, True
+
+
+def exact_supports(session: Session, proposal: Proposal) -> int:
+    return session.exec(select(func.count()).select_from(ProposalSupport).where(
+        ProposalSupport.proposal_id == proposal.id)).one()
+
+
+def _show_in_steps(session: Session, school: School, proposal: Proposal) -> None:
+    """The public count (and so the threshold) moves only once k supports or withdrawals have
+    gathered: someone watching the count before and after a classmate taps cannot see it.
+    It becomes exact when the support phase ends (lifecycle.transition)."""
+    exact = exact_supports(session, proposal)
+    if abs(exact - proposal.support_count) >= k_of(school):
+        proposal.support_count = exact
+        session.add(proposal)
 
 
 def unsupport(session: Session, participant: Participant, proposal_id: int) -> tuple[Proposal, bool]:
@@ -104,8 +119,7 @@ def unsupport(session: Session, participant: Participant, proposal_id: int) -> t
         ProposalSupport.pseudonym == _support_pseudonym(participant, proposal)))
     if not result.rowcount:
         return proposal, False
-    proposal.support_count = max(0, proposal.support_count - 1)
-    session.add(proposal)
+    _show_in_steps(session, school_of(session, proposal), proposal)
     session.flush()
     return proposal, True
 

@@ -14,6 +14,7 @@ A module per concern; callers use the names re-exported here (`voting.vote_poll(
 - live              live classroom sessions
 """
 
+from app.services.shared import local_input, local_text, parse_local  # Belgian times, as voting's forms use them
 from app.services.voting.common import (ANSWER_LABELS, ANSWERS, MODELS, POLL, POLL_KINDS, RESULTS_WHEN, STATEMENT,
                                         SUPPRESSED, TEXT_MAX, VOTERS, WHOLE_SCHOOL, is_closed, is_open, k_of,
                                         poll_options, text_key)
@@ -30,7 +31,7 @@ from app.services.voting.live import (LiveView, end_live, item_url, join_live, l
 
 __all__ = [
     "ANSWER_LABELS", "ANSWERS", "MODELS", "POLL", "POLL_KINDS", "RESULTS_WHEN", "STATEMENT", "SUPPRESSED",
-    "TEXT_MAX", "VOTERS", "WHOLE_SCHOOL", "is_closed", "is_open", "k_of", "poll_options", "text_key", "audience_names", "ItemForm", "close_due", "close_now",
+    "TEXT_MAX", "VOTERS", "WHOLE_SCHOOL", "is_closed", "is_open", "k_of", "poll_options", "local_input", "local_text", "parse_local", "text_key", "audience_names", "ItemForm", "close_due", "close_now",
     "create_poll", "create_statement", "form_choices", "STATUS_LABELS", "decide_statement", "my_statements",
     "pending_statements", "submit_statement", "Breakdown", "Cell", "Results", "build_results", "results",
     "suppress", "ItemView", "StaffView", "comment_target", "open_for", "pupil_item",

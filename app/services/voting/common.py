@@ -7,15 +7,18 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from app.db import lock_item
 from app.i18n import _
 from app.models import Poll, PollOption, School, Statement
 from app.services.errors import NotFound
+from app.services.school import k_of  # noqa: F401  (one rule for every domain)
 from app.services.shared import N_
 from app.timeutil import utcnow
 
 
 STATEMENT, POLL = "statement", "poll"
 MODELS: dict[str, type[Statement] | type[Poll]] = {STATEMENT: Statement, POLL: Poll}
+KIND_IDS = {STATEMENT: 1, POLL: 2}  # item lock keys (app.db.lock_item)
 ANSWERS = ("agree", "disagree", "pass")
 ANSWER_LABELS = {"agree": N_("Eens"), "disagree": N_("Oneens"), "pass": N_("Geen mening")}
 VOTERS = "*"  # the tally row counting participants, whatever they chose
@@ -34,8 +37,6 @@ JOIN_CODE_LENGTH = 6
 SUPPRESSED = N_("te weinig antwoorden")
 
 
-def k_of(school: School) -> int:
-    return max(3, school.k_anonymity)
 
 
 def text_key(text: str) -> str:
@@ -71,9 +72,9 @@ def answer_keys(kind: str, item: Statement | Poll, options: list[PollOption]) ->
 
 def load_item(session: Session, school_id: int, kind: str, item_id: int, lock: bool = False) -> Statement | Poll:
     model = MODELS[kind]
+    if lock:  # shared: votes run side by side, closing waits for those in flight only
+        lock_item(session, KIND_IDS[kind], item_id, shared=True)
     query = select(model).where(model.id == item_id, model.school_id == school_id)
-    if lock:  # shared: votes run side by side, closing (an UPDATE) waits for them
-        query = query.with_for_update(read=True)
     item = session.exec(query).first()
     if item is None or getattr(item, "status", "published") != "published":
         raise not_found(kind)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, literal, or_, union_all, update
 from sqlmodel import Session, select
 
+from app.db import lock_item
 from app.i18n import _
 from app.models import LiveSession, Poll, PollOption, Staff, Statement
 from app.services import audit
@@ -14,8 +15,8 @@ from app.services.errors import Conflict, DomainError
 from app.services.voting import ballot_box, tally
 from app.services.voting.audience import grade_of, groups_of, store_audience
 from app.services.voting.ballot_box import make_tallies
-from app.services.voting.common import (ANSWERS, MAX_OPEN_DAYS, MAX_OPTIONS, MIN_OPTIONS, MODELS, OPTION_MAX, POLL,
-                                        POLL_KINDS, RESULTS_WHEN, SCALE, SCALE_LABEL_MAX, STATEMENT, TEXT_MAX,
+from app.services.voting.common import (ANSWERS, KIND_IDS, MAX_OPEN_DAYS, MAX_OPTIONS, MIN_OPTIONS, MODELS, OPTION_MAX,
+                                        POLL, POLL_KINDS, RESULTS_WHEN, SCALE, SCALE_LABEL_MAX, STATEMENT, TEXT_MAX,
                                         WHOLE_SCHOOL, is_closed, load_staff_item, text_key)
 from app.services.shared import local_input, one_line, parse_local
 from app.timeutil import utcnow
@@ -43,8 +44,10 @@ def close_due(session: Session, school_id: int) -> None:
 def _erase(session: Session, school_id: int, kind: str, ids: list[int]) -> None:
     """Mark the items closed, count every pending ballot, forget who voted and end live sessions."""
     model = MODELS[kind]
-    # The item rows first: on PostgreSQL this waits for votes in flight (they hold a share
-    # lock on the item), and any later vote sees `erased` and is refused.
+    # The item locks first: on PostgreSQL this waits for the votes in flight only (each holds
+    # a shared lock on its item); later votes queue behind, then see `erased` and are refused.
+    for item_id in sorted(ids):
+        lock_item(session, KIND_IDS[kind], item_id, shared=False)
     session.exec(update(model).where(model.id.in_(ids), model.erased == False).values(erased=True))  # noqa: E712
     for item_id in ids:
         tally.count_ready(session, school_id, kind, item_id, k=1, everything=True)

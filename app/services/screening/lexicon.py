@@ -1,4 +1,4 @@
-"""Screening of pupil free text before anyone sees it: crisis, abuse, person, profanity or ok.
+"""The word lists: must-catch phrases, the school's own lines, names, profanity.
 
 Pure functions: no database, no HTTP. Every word list and pattern lives in
 app/data/screening/{crisis,abuse,profanity,idioms}.txt, so a school can extend them without
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "screening"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "screening"
 ENV_DIR = "INSPRAAK_SCREENING_DIR"
 
 # 1 is read both as i ("k1ll") and as l ("1even"), so there are two decodings.
@@ -38,12 +38,11 @@ _MENTION = re.compile(r"(?<![\w@])@\w+")  # not the @ inside "k@nker" or an e-ma
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Hit:
+    """What the word lists found: a verdict and the words that gave it away."""
+
     verdict: str  # crisis | abuse | person | profanity | ok
     matched: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {"verdict": self.verdict, "matched": list(self.matched)}
 
 
 @dataclass(frozen=True)
@@ -147,8 +146,8 @@ def _people(text: str, names: Iterable[str], forms: list[str]) -> list[str]:
     return list(dict.fromkeys(hits))
 
 
-def screen(text: str, names: Iterable[str] = ()) -> Verdict:
-    """The verdict for one text; crisis > abuse > person > profanity > ok."""
+def match(text: str, names: Iterable[str] = ()) -> Hit:
+    """The word lists' verdict for one text; crisis > abuse > person > profanity > ok."""
     base = _base(text or "")
     forms = [_words(base)]
     if _LEET_CHARS.search(base):
@@ -163,5 +162,5 @@ def screen(text: str, names: Iterable[str] = ()) -> Verdict:
     )
     for verdict, check in checks:
         if hits := check():
-            return Verdict(verdict, hits)
-    return Verdict("ok", [])
+            return Hit(verdict, hits)
+    return Hit("ok", [])

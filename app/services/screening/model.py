@@ -1,0 +1,108 @@
+"""The learned screener at serving time: load the shipped model file once, score a text.
+
+The file (app/data/screening/model/screener.bin) is: a magic line, a 4-byte little-endian
+header length, a JSON header (version, training date, seed, classes, feature spec, Platt
+calibration, thresholds, corpus figures), then zlib-compressed float16 weights, one row of
+2**BITS per class. Scoring is features.hashed() and a sparse dot product per class, calibrated
+to a probability: plain Python, no numpy or scikit-learn at serving time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import zlib
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app.services.screening import features
+
+MODEL_FILE = Path(__file__).resolve().parents[2] / "data" / "screening" / "model" / "screener.bin"
+MAGIC = b"INSPRAAK-SCREENER\n"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Calibrated probabilities: that a text is worrying at all (alarm), a crisis, an abuse disclosure."""
+
+    alarm: float
+    crisis: float
+    abuse: float
+
+    def to_dict(self, precise: bool = False) -> dict:
+        values = {"alarm": self.alarm, "crisis": self.crisis, "abuse": self.abuse}
+        return values if precise else {k: round(v, 3) for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class Model:
+    header: dict
+    classes: tuple[str, ...]
+    weights: tuple[array, ...]  # one float32 row of features.SIZE per class
+    bias: tuple[float, ...]
+    platt: tuple[tuple[float, float], ...]  # (a, b): p = 1 / (1 + exp(-(a * z + b)))
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return self.header["thresholds"]
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Per head, the probabilities of the window the alarm head finds most worrying."""
+        best = dict.fromkeys(self.classes, 0.0)
+        for window in features.windows(text):
+            slots = features.hashed(features.normalise(window))
+            if not slots:
+                continue
+            p = {}
+            for c, name in enumerate(self.classes):
+                row = self.weights[c]
+                z = self.bias[c] + sum(row[slot] * value for slot, value in slots.items())
+                a, b = self.platt[c]
+                p[name] = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, a * z + b))))
+            if p["alarm"] >= best["alarm"]:
+                best = p
+        return best
+
+    def score(self, text: str) -> Scores:
+        p = self.probabilities(text)
+        return Scores(alarm=p["alarm"], crisis=p["crisis"], abuse=p["abuse"])
+
+
+def dump(path: Path, header: dict, rows: list[list[float]]) -> None:
+    """Write a model file: header JSON and one row of float16 weights per class."""
+    raw = b"".join(struct.pack(f"<{features.SIZE}e", *row) for row in rows)
+    head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(MAGIC + struct.pack("<I", len(head)) + head + zlib.compress(raw, 9))
+
+
+def read(path: Path = MODEL_FILE) -> Model:
+    data = path.read_bytes()
+    if not data.startswith(MAGIC):
+        raise ValueError(f"{path}: not a screener model file")
+    (size,) = struct.unpack_from("<I", data, len(MAGIC))
+    start = len(MAGIC) + 4
+    header = json.loads(data[start:start + size])
+    spec = header["features"]
+    if (header["version"], spec["bits"], tuple(spec["char_n"]), spec["window"], spec["concepts"],
+            spec["weights"]) != (VERSION, features.BITS, features.CHAR_N, features.WINDOW,
+                                 features.concepts_digest(), features.WEIGHTS):
+        raise ValueError(f"{path}: made for other features ({spec}); train it again")
+    raw = zlib.decompress(data[start + size:])
+    classes = tuple(header["classes"])
+    if len(raw) != 2 * features.SIZE * len(classes):
+        raise ValueError(f"{path}: weights are cut short")
+    weights = tuple(array("f", struct.unpack_from(f"<{features.SIZE}e", raw, 2 * features.SIZE * c))
+                    for c in range(len(classes)))
+    return Model(header, classes, weights, tuple(header["bias"][c] for c in classes),
+                 tuple(tuple(header["platt"][c]) for c in classes))
+
+
+@lru_cache(maxsize=1)
+def load() -> Model:
+    """The shipped model, read once per process (the app warms it at start-up)."""
+    return read(MODEL_FILE)
