@@ -95,6 +95,7 @@ class RedisLimiter:
         count = self._redis.get("inspraak:rl:" + _key(scope, subject))
         return count is None or int(count) < limit
 
+
     def reset(self) -> None:
         self._fallback.reset()
         try:
