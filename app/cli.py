@@ -164,7 +164,7 @@ def cmd_codes(args) -> int:
         _sheet, codes = access.create_codes(session, key, group, args.count)
         session.commit()
     if args.sheet:
-        css = (Path(__file__).parent / "static" / "inspraak-1.css").read_text()
+        css = (Path(__file__).parent / "static" / "inspraak-2.css").read_text()
         html = templates.get_template("access/sheet.html").render(
             request=None, school=school, group=group.name, inline_css=css,
             slips=access.slips(settings.public_url, codes))

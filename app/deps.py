@@ -11,7 +11,7 @@ from app.security.csrf import csrf_protect, json_only  # noqa: F401 (routers imp
 from app.services import access, school as school_service
 from app.services.access import Participant
 from app.services.staff import sessions
-from app.web import read_pupil_cookie, read_staff_cookie
+from app.web import ROLE_NAMES, read_pupil_cookie, read_staff_cookie
 
 
 class NeedsCode(Exception):
@@ -72,9 +72,6 @@ def current_staff(staff: Annotated[Staff | None, Depends(signed_in_staff)]) -> S
     if staff.must_change_password:
         raise MustChangePassword()
     return staff
-
-
-ROLE_NAMES = {"council": "leerlingenraad", "management": "directie", "admin": "beheerder"}
 
 
 def require_role(*roles: str):

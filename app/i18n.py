@@ -1,7 +1,9 @@
 """gettext for users: Dutch (nl-BE) is the source language, English comes from catalogs.
 
-Message ids are the Dutch text itself, so Dutch needs no catalog. English catalogs are
-the .po files under app/locale/en/LC_MESSAGES/ (one per domain), merged at start-up.
+Message ids are the Dutch text itself, so Dutch needs no catalog. Other languages are the
+.po files under app/locale/<locale>/LC_MESSAGES/ (one per domain), merged at start-up.
+English covers every page; French, Turkish and Arabic cover what pupils see (staff pages
+fall back to Dutch there).
 """
 
 import gettext as _gettext
@@ -13,7 +15,10 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALES = ("nl", "en")
+LOCALES = ("nl", "en", "fr", "tr", "ar")
+# Each language named in itself, for the language switch.
+NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français", "tr": "Türkçe", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT = "nl"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT)
@@ -52,3 +57,11 @@ def N_(message: str) -> str:
 
 def pick_locale(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LOCALES else DEFAULT
+
+
+def html_lang(locale: str) -> str:
+    return "nl-BE" if locale == "nl" else locale
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if locale in RIGHT_TO_LEFT else "ltr"

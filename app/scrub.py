@@ -21,6 +21,7 @@ import threading
 import time
 
 from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Connection, Engine
 
 from app.models import ContentFlag, HasVoted, PendingBallot, ProposalSupport
@@ -141,7 +142,19 @@ def scrub(engine: Engine, full: bool = False) -> None:
     if engine.dialect.name == "postgresql":
         names = ", ".join(t.name for t in MIXED)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f"VACUUM {'FULL ' if full else ''}{names}"))
+            if full:
+                # A full vacuum needs the tables to itself: wait a moment for open transactions,
+                # never queue votes behind a long one; then a plain vacuum, and the next try.
+                conn.execute(text("SET lock_timeout = '1s'"))
+                try:
+                    conn.execute(text(f"VACUUM FULL {names}"))
+                    return
+                except OperationalError:
+                    log.info("full vacuum of pupil tables postponed: a transaction was still open")
+                    tracker(engine).note({t.name for t in MIXED})
+                finally:
+                    conn.execute(text("RESET lock_timeout"))
+            conn.execute(text(f"VACUUM {names}"))
 
 
 def mix_now(engine: Engine, server_key: bytes | None = None) -> int:

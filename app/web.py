@@ -19,10 +19,16 @@ from app.security.bounds import clean_text
 from app.timeutil import utcnow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Compiled once and kept: no check of every template file's time on each render (auto_reload).
 templates = Jinja2Templates(env=jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"]))
+    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"],
+    auto_reload=False, cache_size=-1))
 templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 templates.env.globals["_"] = i18n.gettext
+# Staff roles as staff read them (the stored values are English codes).
+ROLE_NAMES = {"council": i18n.N_("leerlingenraad"), "management": i18n.N_("directie"), "admin": i18n.N_("beheerder")}
+templates.env.globals.update(languages=i18n.NAMES, html_lang=i18n.html_lang, text_direction=i18n.text_direction,
+                             role_name=lambda role: i18n.gettext(ROLE_NAMES.get(role, role)))
 
 PUPIL_COOKIE = "inspraak_p"
 STAFF_COOKIE = "inspraak_s"

@@ -4,16 +4,16 @@ No FastAPI, no templates, no middleware: only the database work of each step, wi
 Core on the app's own tables and engine settings (`app.db.make_engine`: WAL, BEGIN IMMEDIATE),
 returning tiny HTML. It answers the same URLs and form fields as the real app, so one load
 generator drives both. The vote mirrors `app.services.voting._cast` / `_bump` statement by
-statement. Like FastAPI's sync routes, the database work runs in the thread pool.
+statement (pending ballot, counting in steps of k); the join pays the same argon2id derivation. Like FastAPI's sync routes, the database work runs in the thread pool.
 
     uvicorn --app-dir bench bare_app:create_app --factory   (with INSPRAAK_DATABASE_URL, INSPRAAK_SECRET_KEY)
 """
 
 import os
 import secrets
-from collections import Counter
+from collections import Counter, defaultdict
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -21,19 +21,21 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from app.db import make_engine
-from app.models import (CodeSheet, Group, HasVoted, ParticipationCode, Poll, PollOption, Statement, VoteAudience,
-                        VoteTally)
+from app.models import (CodeSheet, Group, HasVoted, ParticipationCode, PendingBallot, Poll, PollOption, School,
+                        Statement, VoteAudience, VoteTally)
 from app.services import anonymity
 from app.timeutil import utcnow
 
 CODE, SHEET, GROUP = ParticipationCode.__table__, CodeSheet.__table__, Group.__table__
 POLL, OPTION, STATEMENT = Poll.__table__, PollOption.__table__, Statement.__table__
 AUDIENCE, TALLY, VOTED = VoteAudience.__table__, VoteTally.__table__, HasVoted.__table__
+PENDING, SCHOOL = PendingBallot.__table__, School.__table__
 ITEMS = {"poll": POLL, "statement": STATEMENT}
 COOKIE = "bare_p"
 
 engine = make_engine(os.environ["INSPRAAK_DATABASE_URL"])
 KEY = os.environ["INSPRAAK_SECRET_KEY"].encode()
+BALLOT_KEY = anonymity.ballot_key(KEY)
 
 
 def html(text: str, status: int = 200) -> HTMLResponse:
@@ -60,19 +62,19 @@ def pupil_of(request) -> Pupil | None:
 # --- the database work of each step -------------------------------------------------------
 
 def join_work(raw_code: str) -> str | None:
-    """HMAC lookup of the code, with its sheet (revoked?) and group (its grade)."""
+    """One argon2id derivation, then the lookup of the code, with its sheet (revoked?) and group (its grade)."""
     code = anonymity.normalise_code(raw_code)
     if code is None:
         return None
+    keys = anonymity.derive(KEY, code)
     with engine.begin() as conn:
         row = conn.execute(
             select(CODE.c.school_id, CODE.c.group_id, GROUP.c.parent_id, SHEET.c.revoked_at)
             .join(SHEET, SHEET.c.id == CODE.c.sheet_id).join(GROUP, GROUP.c.id == CODE.c.group_id)
-            .where(CODE.c.lookup == anonymity.lookup_value(KEY, code))).first()
+            .where(CODE.c.lookup == keys.lookup)).first()
     if row is None or row.revoked_at is not None:
         return None
-    secret = anonymity.participant_secret(KEY, code)
-    return f"{secret.hex()}.{row.school_id}.{row.group_id}.{row.parent_id or ''}"
+    return f"{keys.secret.hex()}.{row.school_id}.{row.group_id}.{row.parent_id or ''}"
 
 
 def home_work(pupil: Pupil) -> list[str]:
@@ -128,11 +130,9 @@ def poll_work(pupil: Pupil, poll_id: int) -> str | None:
 
 
 def _bump(conn, school_id: int, poll_id: int, answer: str, group_id: int, by: int) -> None:
-    """`voting._bump`: add to a tally row; make it when it does not exist yet."""
+    """`tally._bump`: add to a tally row in SQL; make it when it does not exist yet."""
     change = update(TALLY).where(TALLY.c.item_kind == "poll", TALLY.c.item_id == poll_id, TALLY.c.answer == answer,
-                                 TALLY.c.group_id == group_id).values(count=TALLY.c.count + by)
-    if by < 0:
-        change = change.where(TALLY.c.count >= -by)
+                                 TALLY.c.group_id == group_id, TALLY.c.count + by >= 0).values(count=TALLY.c.count + by)
     if conn.execute(change).rowcount or by < 0:
         return
     try:
@@ -143,8 +143,34 @@ def _bump(conn, school_id: int, poll_id: int, answer: str, group_id: int, by: in
         conn.execute(change)
 
 
+def _count_ready(conn, school_id: int, poll_id: int, k: int) -> None:
+    """`tally.count_ready`: once k ballots wait, count each group that has k first votes."""
+    waiting = conn.execute(select(func.count()).select_from(PENDING).where(
+        PENDING.c.item_kind == "poll", PENDING.c.item_id == poll_id)).scalar_one()
+    if waiting < k:
+        return
+    by_group: dict[int, list] = defaultdict(list)
+    for ballot_id, sealed in conn.execute(select(PENDING.c.id, PENDING.c.sealed).where(
+            PENDING.c.item_kind == "poll", PENDING.c.item_id == poll_id)):
+        ballot = anonymity.unseal_ballot(BALLOT_KEY, "poll", poll_id, sealed)
+        by_group[int(ballot["g"])].append((ballot_id, ballot["d"]))
+    counted, total = [], Counter()
+    for group_id, ballots in by_group.items():
+        if sum(1 for _id, changes in ballots if changes.get("*") == 1) >= k:
+            for ballot_id, changes in ballots:
+                counted.append(ballot_id)
+                for answer, by in changes.items():
+                    total[(answer, group_id)] += by
+    for (answer, group_id), by in sorted(total.items()):
+        if by:
+            _bump(conn, school_id, poll_id, answer, group_id, by)
+    if counted:
+        conn.execute(delete(PENDING).where(PENDING.c.id.in_(counted)))
+
+
 def vote_work(pupil: Pupil, poll_id: int, chosen: set[int]) -> str | None:
-    """`voting._vote` + `_cast`: check the poll and the choice, then the ballot box."""
+    """`voting._vote` + `ballot_box.cast`: check the poll and the choice, then the ballot box
+    (has-voted row, a pending ballot, counting in steps of k)."""
     with engine.begin() as conn:
         poll, options = _open_poll(conn, pupil, poll_id)
         now = utcnow()
@@ -152,7 +178,7 @@ def vote_work(pupil: Pupil, poll_id: int, chosen: set[int]) -> str | None:
                 or not chosen <= {o.id for o in options} or len(chosen) > poll.max_choices):
             return None
         answers = sorted(str(i) for i in chosen)
-        sealed = anonymity.seal(pupil.secret, "poll", poll_id, {"a": answers, "g": pupil.group})
+        sealed = anonymity.seal(pupil.secret, "poll", poll_id, {"a": answers})
         row = _voted_row(conn, pupil, poll_id)
         if row is None:
             try:
@@ -163,18 +189,22 @@ def vote_work(pupil: Pupil, poll_id: int, chosen: set[int]) -> str | None:
                 return None
         delta: Counter = Counter()
         if row is None:
-            delta[("*", pupil.group)] += 1
+            delta["*"] += 1
         else:
-            old = anonymity.unseal(pupil.secret, "poll", poll_id, row.sealed)
-            for answer in old["a"]:
-                delta[(answer, old["g"])] -= 1
+            for answer in anonymity.unseal(pupil.secret, "poll", poll_id, row.sealed)["a"]:
+                delta[answer] -= 1
             conn.execute(update(VOTED).where(VOTED.c.item_kind == "poll", VOTED.c.item_id == poll_id,
                                              VOTED.c.pseudonym == row.pseudonym).values(sealed=sealed))
         for answer in answers:
-            delta[(answer, pupil.group)] += 1
-        for (answer, group_id), by in sorted(delta.items()):
-            if by:
-                _bump(conn, pupil.school, poll_id, answer, group_id, by)
+            delta[answer] += 1
+        changes = {answer: by for answer, by in delta.items() if by}
+        if changes:
+            conn.execute(insert(PENDING).values(
+                id=secrets.token_hex(16), school_id=pupil.school, item_kind="poll", item_id=poll_id,
+                sealed=anonymity.seal_ballot(BALLOT_KEY, "poll", poll_id, {"g": pupil.group, "d": changes})))
+        if row is None:
+            k = conn.execute(select(SCHOOL.c.k_anonymity).where(SCHOOL.c.id == pupil.school)).scalar_one()
+            _count_ready(conn, pupil.school, poll_id, max(3, k))
         counts = _tallies(conn, poll_id)
     return f"Bedankt! {dict(counts)}"
 

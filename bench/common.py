@@ -53,7 +53,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    """uvicorn in its own process, as in production (one process, one worker)."""
+    """uvicorn in its own process, as in production (one process, one worker, uvloop as in `inspraak serve`)."""
 
     def __init__(self, target: str, env: dict[str, str], log: Path, app_dir: Path = ROOT) -> None:
         self.port = free_port()
@@ -62,7 +62,7 @@ class Server:
         self._log = open(log, "wb")  # a file, not a pipe: a full pipe would stall the server
         self.proc = subprocess.Popen(
             [BIN / "python", "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1", "--port", str(self.port),
-             "--no-access-log", "--workers", "1", "--app-dir", str(app_dir)],
+             "--no-access-log", "--workers", "1", "--app-dir", str(app_dir), "--loop", "uvloop"],
             env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
         self._wait_ready()
 

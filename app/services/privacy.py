@@ -23,7 +23,7 @@ WHAT_WE_STORE: list[Kept] = [
     Kept("participationcode", ("id", "school_id", "group_id", "sheet_id", "lookup"),
          N_("Je code"),
          N_("We bewaren je code niet. We bewaren alleen een vingerafdruk ervan, gemaakt met een "
-            "geheime sleutel, en de klas of graad van het strookje. Wie welk strookje kreeg, "
+            "geheime sleutel, en de klas of het jaar van het strookje. Wie welk strookje kreeg, "
             "weet niemand: dat hebben we nooit geweten.")),
     Kept("codesheet", ("id", "school_id", "group_id", "count", "created_at", "revoked_at"),
          N_("Het blad met strookjes"),

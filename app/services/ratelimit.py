@@ -66,14 +66,22 @@ class RedisLimiter:
         self._fallback = MemoryLimiter()
         self._down_until = 0.0
 
+    def _either(self, shared, local, *args):
+        """Redis while it answers; this process's counters while it does not."""
+        if time.monotonic() >= self._down_until:
+            try:
+                return shared(*args)
+            except self._errors as error:
+                self._down_until = time.monotonic() + REDIS_RETRY
+                # The log guard (app.logs) keeps this to one line per interval.
+                log.warning("Redis unavailable (%s): rate limits count per process", type(error).__name__)
+        return local(*args)
+
     def hit(self, scope: str, subject: str, limit: int, window: int) -> bool:
-        if time.monotonic() < self._down_until:
-            return self._fallback.hit(scope, subject, limit, window)
-        try:
-            return self._shared_hit(scope, subject, limit, window)
-        except self._errors as error:
-            self._unavailable(error)
-            return self._fallback.hit(scope, subject, limit, window)
+        return self._either(self._shared_hit, self._fallback.hit, scope, subject, limit, window)
+
+    def allowed(self, scope: str, subject: str, limit: int) -> bool:
+        return self._either(self._shared_allowed, self._fallback.allowed, scope, subject, limit)
 
     def _shared_hit(self, scope: str, subject: str, limit: int, window: int) -> bool:
         key = "inspraak:rl:" + _key(scope, subject)
@@ -83,20 +91,10 @@ class RedisLimiter:
         count, _ = pipe.execute()
         return count <= limit
 
-    def allowed(self, scope: str, subject: str, limit: int) -> bool:
-        if time.monotonic() < self._down_until:
-            return self._fallback.allowed(scope, subject, limit)
-        try:
-            count = self._redis.get("inspraak:rl:" + _key(scope, subject))
-        except self._errors as error:
-            self._unavailable(error)
-            return self._fallback.allowed(scope, subject, limit)
+    def _shared_allowed(self, scope: str, subject: str, limit: int) -> bool:
+        count = self._redis.get("inspraak:rl:" + _key(scope, subject))
         return count is None or int(count) < limit
 
-    def _unavailable(self, error: Exception) -> None:
-        self._down_until = time.monotonic() + REDIS_RETRY
-        # The log guard (app.logs) keeps this to one line per interval.
-        log.warning("Redis unavailable (%s): rate limits count per process", type(error).__name__)
 
     def reset(self) -> None:
         self._fallback.reset()

@@ -7,11 +7,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from app.models import Staff
 from app.services import access, anonymity
 from conftest import ROOT, TEST_KEY
+
+
+@pytest.fixture(autouse=True)
+def fresh_connections(app_instance, test_engine):
+    """Another process wrote to the database file: this process reopens it afterwards rather than
+    keep connections whose cached view of the file predates those writes."""
+    yield
+    app_instance.state.engine.dispose()
+    test_engine.dispose()
 
 
 def run(settings, *args, stdin: str = "") -> subprocess.CompletedProcess:

@@ -60,7 +60,8 @@ def _platt(z, y) -> tuple[float, float]:
     from sklearn.linear_model import LogisticRegression
 
     fit = LogisticRegression(C=1e6, solver="lbfgs").fit(z.reshape(-1, 1), y)
-    return float(fit.coef_[0][0]), float(fit.intercept_[0])
+    # rounded: the solver's last digits vary from run to run, the model file must not
+    return round(float(fit.coef_[0][0]), 9), round(float(fit.intercept_[0]), 9)
 
 
 def _sigmoid(v):

@@ -11,7 +11,6 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 from app.i18n import _
 from app.services.errors import DomainError
@@ -36,6 +35,8 @@ def check(password: str, username: str, display_name: str = "") -> None:
         raise DomainError(_("Een wachtwoord heeft minstens {n} tekens.").format(n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         raise DomainError(_("Een wachtwoord heeft hoogstens {n} tekens.").format(n=MAX_LENGTH))
+    from zxcvbn import zxcvbn  # here, not at the top: its word lists take 14 MB, and pupils never need them
+
     names = _names(username, display_name)
     plain = re.sub(r"[\W_]+", "", password.casefold())
     result = zxcvbn(password, user_inputs=names)

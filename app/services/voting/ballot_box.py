@@ -108,6 +108,9 @@ def cast(session: Session, participant: Participant, kind: str, item_id: int, an
     for answer in answers:
         delta[answer] += 1
     tally.add_ballot(session, participant.school_id, kind, item_id, participant.group_id, delta)
-    tally.count_ready(session, participant.school_id, kind, item_id, k)
+    if row is None:
+        # Only a first vote can bring a group to k first votes: after a change of vote, counting
+        # would find nothing new, yet unseal every waiting ballot (the revote burst went quadratic).
+        tally.count_ready(session, participant.school_id, kind, item_id, k)
     return row is None
 

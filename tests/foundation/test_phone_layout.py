@@ -1,0 +1,116 @@
+"""The smallest phone (320×640): no page scrolls sideways and every tap target is at least 44×44 px.
+
+Tap targets are visible links, buttons, summaries and the labels of radio buttons and check
+boxes (the label is what a thumb hits). As WCAG 2.5.5 allows, a link inside running text (a
+sentence with other words in the same block) is exempt: its height is set by the line of text."""
+
+import pytest
+
+from conftest import assert_accessible, login_staff_in_browser
+from support import set_school
+from support.moderation import OK, say
+from support.proposals import make_proposal, new_participant
+from support.voting import make_poll, make_statement, new_staff
+
+pytestmark = pytest.mark.browser
+
+SMALL_TARGETS = """() => {
+  const seen = new Set(), small = [];
+  const visible = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && !el.closest('.visually-hidden'); };
+  const inRunningText = a => {
+    if (getComputedStyle(a).display !== 'inline') return false;
+    let block = a.parentElement;
+    while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
+    return block && block.textContent.replace(/\\s+/g, ' ').trim().length > a.textContent.trim().length + 3;
+  };
+  for (let el of document.querySelectorAll('a[href], button, summary, input[type=radio], input[type=checkbox]')) {
+    if (el.matches('input')) el = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
+    if (seen.has(el) || !visible(el) || (el.matches('a') && inRunningText(el))) continue;
+    seen.add(el);
+    const r = el.getBoundingClientRect();
+    if (r.width < 44 || r.height < 44)
+      small.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+  }
+  return small;
+}"""
+
+
+@pytest.fixture
+def small_phone(browser, app, live_server):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _problems(page, path: str) -> list[str]:
+    """What is wrong with one page; every page is visited so one run shows every problem."""
+    page.goto(path)
+    found = []
+    if (width := page.evaluate("() => document.documentElement.scrollWidth")) > 320:
+        found.append(f"{path} scrolls sideways ({width} px wide)")
+    if small := page.evaluate(SMALL_TARGETS):
+        found.append(f"{path}: tap targets under 44×44 px: {small}")
+    try:
+        assert_accessible(page)
+    except AssertionError as e:
+        found.append(str(e))
+    return found
+
+
+def test_pupil_pages_fit_a_small_phone(small_phone, app, session, seeded, new_codes, make_pupil):
+    raad = new_staff(session, seeded)
+    statement = make_statement(session, raad)
+    poll = make_poll(session, raad)
+    proposal = make_proposal(session, seeded, new_participant(app, session, seeded))
+    set_school(session, seeded.id, moderation_mode="post")
+    session.commit()
+    # Another pupil's comment, so the page shows "Melden" and "Antwoorden".
+    assert say(make_pupil(), OK, url=f"/reacties/statement/{statement.id}").status_code == 200
+    problems = _problems(small_phone, "/")
+    small_phone.fill("#code", new_codes("3A")[0])
+    small_phone.click("button[type=submit]")
+    small_phone.wait_for_url("**/overzicht")
+    for path in ("/overzicht", f"/stellingen/{statement.id}", f"/peilingen/{poll.id}", "/stellingen/nieuw",
+                 "/voorstellen", "/voorstellen/nieuw", "/voorstellen/mijn", f"/voorstellen/{proposal.id}",
+                 f"/reacties/statement/{statement.id}", "/regels", "/hulp", "/privacy", "/live"):
+        problems += _problems(small_phone, path)
+    assert not problems, "\n".join(problems)
+    small_phone.goto(f"/reacties/statement/{statement.id}")
+    assert small_phone.locator("summary", has_text="Melden").first.is_visible()  # measured above
+    assert small_phone.locator("text=Antwoorden").first.is_visible()
+
+
+@pytest.mark.parametrize("role,paths", [
+    ("council", ("/staff", "/council/voting", "/council/voting/statements/new", "/council/voting/polls/new",
+                 "/council/proposals", "/council/moderation", "/staff/live")),
+    ("management", ("/staff", "/management/proposals")),
+    ("admin", ("/staff", "/admin/codes", "/admin/audit", "/admin/groups", "/admin/staff", "/admin/help",
+               "/admin/moderation", "/admin/proposals")),
+])
+def test_staff_pages_fit_a_small_phone(small_phone, session, seeded, new_codes, make_staff, role, paths):
+    make_statement(session, new_staff(session, seeded))
+    new_codes("3A", 3)
+    session.commit()
+    problems = _problems(small_phone, "/staff/login")
+    login_staff_in_browser(small_phone, make_staff(role).staff.username)
+    small_phone.wait_for_url("**/staff")
+    for path in paths:
+        problems += _problems(small_phone, path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_code_sheet_fits_a_phone_and_prints(small_phone, seeded, make_staff):
+    login_staff_in_browser(small_phone, make_staff("admin").staff.username)
+    small_phone.wait_for_url("**/staff")
+    small_phone.goto("/admin/codes")
+    small_phone.fill("#count", "4")
+    small_phone.click("text=Maak het blad")
+    assert small_phone.locator(".slip").count() == 4
+    assert small_phone.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert not small_phone.evaluate(SMALL_TARGETS)
+    small_phone.evaluate("() => { window.printed = false; window.print = () => { window.printed = true; }; }")
+    small_phone.click("#print")
+    assert small_phone.evaluate("() => window.printed")
+    assert_accessible(small_phone)
