@@ -85,7 +85,18 @@ def break_(app, session, items, make_pupil):
     # End the test's own transaction: on PostgreSQL an open snapshot keeps old row versions
     # alive through any vacuum (docs/anonymity.md: long transactions delay erasure).
     session.commit()
+    _at_rest(app.state.engine)
     return truth
+
+
+def _at_rest(engine) -> None:
+    """The copy is taken at rest: on PostgreSQL, sessions other tests left idle in a transaction
+    would hold old row versions alive (docs/anonymity.md, long transactions)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                                 "datname = current_database() AND state = 'idle in transaction' "
+                                 "AND pid <> pg_backend_pid()"))
 
 
 def _pairing_rate(order_by_item: dict[tuple, list[str]], truth: dict) -> float:
