@@ -186,7 +186,8 @@ def pending_comments(session: Session, school_id: int) -> list[QueueItem]:
         items.append(QueueItem(
             kind="comment", id=c.id, text=c.body, urgent=c.urgent, verdict=c.verdict, created_at=c.created_at,
             url=f"/reacties/{c.target_kind}/{c.target_id}", context=titles[key],
-            flag_reasons=tuple(sorted(reasons.get(c.id, ()))), hidden=c.status == "hidden"))
+            flag_reasons=tuple(sorted(reasons.get(c.id, ()))), hidden=c.status == "hidden",
+            order=c.position))
     return items
 
 

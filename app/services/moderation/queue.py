@@ -54,6 +54,7 @@ class QueueItem:
     context: str = ""  # e.g. the title of what a comment reacts to
     flag_reasons: tuple[str, ...] = ()  # FLAG_REASONS keys of the flags that hid it, if any
     hidden: bool = False  # published once, hidden after flags: waiting for a second look
+    order: int = 0  # within the same hour: a comment's place in its thread (ids are random)
 
 
 def suggested_reason(item: QueueItem) -> str:
@@ -86,7 +87,7 @@ def queue(session: Session, school_id: int) -> list[QueueItem]:
     """Everything waiting for the council, of every registered kind: urgent first, then
     "check" (the screener is unsure), then the rest; oldest first within each."""
     items = [item for kind in KINDS.values() for item in kind.pending(session, school_id)]
-    return sorted(items, key=lambda i: (screening.queue_rank(i.verdict, i.urgent), i.created_at, i.kind, i.id))
+    return sorted(items, key=lambda i: (screening.queue_rank(i.verdict, i.urgent), i.created_at, i.kind, i.order, i.id))
 
 
 def queue_item(session: Session, school_id: int, kind: str, item_id: int) -> QueueItem:
