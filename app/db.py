@@ -11,8 +11,8 @@ import contextlib
 import logging
 import os
 import weakref
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import event, exc as sa_exc, text
@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from app import scrub, writer
 
 log = logging.getLogger("inspraak.db")
+T = TypeVar("T")
 
 # Connections per worker process on PostgreSQL. Requests are admitted to the database no
 # faster than this (see admitted), so a request thread never waits for a connection.
@@ -212,3 +213,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
+# The same session outside dependency injection, for a route that must do work before its
+# turn at the database (the join derives the code's keys first).
+session_for = contextlib.asynccontextmanager(get_session)
+
+
+async def run_db(session: Session, fn: Callable[..., T], *args) -> T:
+    """Run a request's database work. On SQLite in the event loop: requests take turns on one
+    connection anyway (app/writer.py), so a hop to a worker thread and back would only add the
+    cost of two thread switches and the fight for the GIL. Elsewhere in a worker thread, since
+    the driver waits on the network."""
+    if session.get_bind().dialect.name == "sqlite":
+        return fn(*args)
+    return await run_in_threadpool(fn, *args)

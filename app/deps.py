@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from app.db import DbSession
+from app.db import DbSession, run_db
 from app.i18n import _
 from app.models import School, Staff
 from app.security.csrf import csrf_protect, json_only  # noqa: F401 (routers import them from here)
@@ -31,18 +31,20 @@ class WrongRole(Exception):
         self.message = message
 
 
-def current_school(session: DbSession) -> School:
-    return school_service.get_school(session)
+# Async, with their database work through run_db: on SQLite no hop to a worker thread per
+# dependency (the pupil's pages each had three before their own).
+async def current_school(session: DbSession) -> School:
+    return await run_db(session, school_service.get_school, session)
 
 
-def optional_participant(request: Request, session: DbSession) -> Participant | None:
+async def optional_participant(request: Request, session: DbSession) -> Participant | None:
     cookie = read_pupil_cookie(request)
     if cookie is None:
         return None
-    return access.participant_from_cookie(session, *cookie)
+    return await run_db(session, access.participant_from_cookie, session, *cookie)
 
 
-def current_participant(participant: Annotated[Participant | None, Depends(optional_participant)]) -> Participant:
+async def current_participant(participant: Annotated[Participant | None, Depends(optional_participant)]) -> Participant:
     if participant is None:
         raise NeedsCode()
     return participant

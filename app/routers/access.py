@@ -1,17 +1,19 @@
 """Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
 
-from functools import partial
+import asyncio
+import weakref
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from app.db import DbSession
+from app.db import DbSession, run_db, session_for
 from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, anonymity, audit, privacy, ratelimit, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, sign_out, write_pupil_cookie
+from app.web import PUPIL_COOKIE, client_key, is_htmx, redirect, render, sign_out, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -23,15 +25,27 @@ def _join_rules(request: Request) -> list[ratelimit.Rule]:
             ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
 
 
-def _redeem(request: Request, session, raw_code: str):
-    limiter, rules = request.app.state.limiter, _join_rules(request)
+# Code derivations at once per event loop (argon2id, 8 MiB each), queued in the loop so a
+# burst of joins waits holding nothing, not in worker threads the database work also needs.
+_KDF_TURNS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
+
+
+def _checked_keys(request: Request, limiter, rules, raw_code: str):
     if not ratelimit.allowed_all(limiter, rules):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
-    try:
-        participant = access.redeem(session, request.app.state.secret, raw_code)
-    except DomainError:
-        ratelimit.count_failure(limiter, rules)  # only wrong codes count: a class with right codes gets in
-        raise
+    return access.code_keys(request.app.state.secret, raw_code)
+
+
+async def _redeem(request: Request, raw_code: str):
+    """The code's keys first, in a worker thread and before this request's turn at the database:
+    the derivation takes milliseconds of CPU outside the GIL, and other pupils' requests go on
+    meanwhile. Then the look-up, one short read."""
+    limiter, rules = request.app.state.limiter, _join_rules(request)
+    turns = _KDF_TURNS.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(2))
+    async with turns:
+        keys = await run_in_threadpool(_checked_keys, request, limiter, rules, raw_code)
+    async with session_for(request) as session:
+        participant = await run_db(session, access.redeem_keys, session, keys)
     response = redirect("/overzicht")
     write_pupil_cookie(request, response, participant.secret, participant.code_id)
     return response
@@ -42,16 +56,25 @@ def _start_page(request: Request, status_code: int = 200, **extra):
 
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request, pupil: MaybePupil, school: SchoolDep):
+async def start(request: Request, pupil: MaybePupil, school: SchoolDep):
     return render(request, "access/start.html", {"school": school, "pupil": pupil})
 
 
 @router.post("/aanmelden")
-def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = ""):
+async def join(request: Request, code: Annotated[str, Form(max_length=64)] = ""):
     try:
-        return _redeem(request, session, code)
+        return await _redeem(request, code)
+    except TooMany:
+        raise
     except DomainError as exc:
-        return refused(request, session, exc, partial(_start_page, request), code=code)
+        # Only wrong codes count: a class with right codes gets in.
+        await run_in_threadpool(ratelimit.count_failure, request.app.state.limiter, _join_rules(request))
+        return _refused_join(request, exc, code)
+
+
+def _refused_join(request: Request, exc: DomainError, code: str):
+    """As `refused`: nothing was written (the join only reads), so there is nothing to undo."""
+    return _start_page(request, status_code=200 if is_htmx(request) else exc.status_code, error=exc.message, code=code)
 
 
 @router.get("/c/{code}", response_class=HTMLResponse)
@@ -71,9 +94,12 @@ def leave():
 
 
 @router.get("/overzicht", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, pupil: Pupil, school: SchoolDep):
-    sections = [section(session, pupil, school) for section in request.app.state.home_sections]
-    return render(request, "access/home.html", {"pupil": pupil, "school": school, "sections": sections})
+async def home(request: Request, session: DbSession, pupil: Pupil, school: SchoolDep):
+    def page():
+        sections = [section(session, pupil, school) for section in request.app.state.home_sections]
+        return render(request, "access/home.html", {"pupil": pupil, "school": school, "sections": sections})
+
+    return await run_db(session, page)  # the proposals section reads while the page renders
 
 
 @router.get("/privacy", response_class=HTMLResponse)

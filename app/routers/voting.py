@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.db import DbSession
+from app.db import DbSession, run_db
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.routers.help import held_context
@@ -87,31 +87,36 @@ def submit_statement(request: Request, session: DbSession, school: SchoolDep, pu
                                                      **held_context(session, school.id, screened)})
 
 
+def _item(request: Request, session, school, pupil, kind: str, item_id: int):
+    return _item_page(request, pupil, voting.pupil_item(session, pupil, school, kind, item_id), kind)
+
+
+# The pupil's item pages and votes are the hot path of a break: async, with their database
+# work and rendering through run_db (on SQLite no hop to a worker thread).
 @router.get("/stellingen/{statement_id:int}", response_class=HTMLResponse)
-def statement_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
-    return _item_page(request, pupil, voting.pupil_item(session, pupil, school, voting.STATEMENT, statement_id),
-                      voting.STATEMENT)
+async def statement_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
+    return await run_db(session, _item, request, session, school, pupil, voting.STATEMENT, statement_id)
 
 
 @router.post("/stellingen/{statement_id:int}/stem", response_class=HTMLResponse)
-def vote_statement(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int,
-                   answer: Annotated[str, Form(max_length=20)] = ""):
-    return _voted(request, session, pupil, school, voting.STATEMENT, statement_id,
-                  lambda: voting.vote_statement(session, pupil, school, statement_id, answer))
+async def vote_statement(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int,
+                         answer: Annotated[str, Form(max_length=20)] = ""):
+    return await run_db(session, _voted, request, session, pupil, school, voting.STATEMENT, statement_id,
+                        lambda: voting.vote_statement(session, pupil, school, statement_id, answer))
 
 
 @router.get("/peilingen/{poll_id:int}", response_class=HTMLResponse)
-def poll_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int):
-    return _item_page(request, pupil, voting.pupil_item(session, pupil, school, voting.POLL, poll_id), voting.POLL)
+async def poll_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int):
+    return await run_db(session, _item, request, session, school, pupil, voting.POLL, poll_id)
 
 
 @router.post("/peilingen/{poll_id:int}/stem", response_class=HTMLResponse)
-def vote_poll(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
-              option_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
-              value: Annotated[str, Form(max_length=20)] = ""):
+async def vote_poll(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
+                    option_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
+                    value: Annotated[str, Form(max_length=20)] = ""):
     chosen = [int_or_none(o) for o in option_ids[:50] if o.strip()]
-    return _voted(request, session, pupil, school, voting.POLL, poll_id,
-                  lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, int_or_none(value)))
+    return await run_db(session, _voted, request, session, pupil, school, voting.POLL, poll_id,
+                        lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, int_or_none(value)))
 
 
 def _live_join_page(request: Request, status_code: int = 200, **extra):

@@ -77,42 +77,41 @@ def revoke_sheet(session: Session, school_id: int, sheet_id: int) -> CodeSheet:
 WRONG_CODE = N_("Deze code klopt niet. Kijk je strookje nog eens na en probeer opnieuw.")
 
 
-def redeem(session: Session, server_key: bytes, raw_code: str) -> Participant:
-    """Check a typed or scanned code. The same code always gives the same participant."""
+# Columns, not ORM objects: these run on every pupil request.
+_BY_LOOKUP = (select(ParticipationCode.id, ParticipationCode.group_id, ParticipationCode.school_id, CodeSheet.revoked_at)
+              .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id))
+
+
+def code_keys(server_key: bytes, raw_code: str) -> anonymity.CodeKeys:
+    """The keys of a typed or scanned code (one argon2id derivation, no database)."""
     code = anonymity.normalise_code(raw_code or "")
-    wrong = _(WRONG_CODE)
     if code is None:
-        raise DomainError(wrong)
-    keys = anonymity.derive(server_key, code)
-    row = session.exec(
-        select(ParticipationCode, CodeSheet)
-        .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id)
-        .where(ParticipationCode.lookup == keys.lookup)
-    ).first()
+        raise DomainError(_(WRONG_CODE))
+    return anonymity.derive(server_key, code)
+
+
+def redeem_keys(session: Session, keys: anonymity.CodeKeys) -> Participant:
+    """The participant of a derived code. The same code always gives the same participant."""
+    row = session.exec(_BY_LOOKUP.where(ParticipationCode.lookup == keys.lookup)).first()
     if row is None:
-        raise DomainError(wrong)
-    pcode, sheet = row
-    if sheet.revoked_at is not None:
+        raise DomainError(_(WRONG_CODE))
+    code_id, group_id, school_id, revoked_at = row
+    if revoked_at is not None:
         raise DomainError(_("Deze code werkt niet meer. Vraag een nieuw strookje aan je leerlingenraad."))
-    return Participant(
-        secret=keys.secret,
-        code_id=pcode.id,
-        group_id=pcode.group_id,
-        school_id=pcode.school_id,
-    )
+    return Participant(secret=keys.secret, code_id=code_id, group_id=group_id, school_id=school_id)
+
+
+def redeem(session: Session, server_key: bytes, raw_code: str) -> Participant:
+    """Check a typed or scanned code."""
+    return redeem_keys(session, code_keys(server_key, raw_code))
 
 
 def participant_from_cookie(session: Session, secret: bytes, code_id: int) -> Participant | None:
     """Rebuild the participant from its cookie; None when the code was revoked meanwhile."""
-    row = session.exec(
-        select(ParticipationCode, CodeSheet)
-        .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id)
-        .where(ParticipationCode.id == code_id)
-    ).first()
-    if row is None or row[1].revoked_at is not None:
+    row = session.exec(_BY_LOOKUP.where(ParticipationCode.id == code_id)).first()
+    if row is None or row[3] is not None:
         return None
-    pcode = row[0]
-    return Participant(secret=secret, code_id=pcode.id, group_id=pcode.group_id, school_id=pcode.school_id)
+    return Participant(secret=secret, code_id=row[0], group_id=row[1], school_id=row[2])
 
 
 def qr_svg(url: str) -> str:
