@@ -56,3 +56,32 @@ def test_not_ready_before_the_newest_migration(settings, migrated, tmp_path):
         assert c.get("/readyz").status_code == 200
     finally:
         migrated.set_main_option("sqlalchemy.url", settings.db_url)
+
+
+def test_readiness_knows_the_heads_alembic_knows(tmp_path):
+    """Readiness reads the migration files without Alembic; it must find the heads Alembic
+    finds, also with a branch of two heads and a merge of them."""
+    from alembic.script import ScriptDirectory
+
+    from app import probes
+
+    def heads_of(files: dict[str, str]) -> tuple[frozenset, frozenset]:
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        (folder / "versions").mkdir(parents=True)
+        (folder / "script.py.mako").write_text("")
+        for name, down in files.items():
+            (folder / "versions" / f"{name}.py").write_text(
+                f"revision = {name!r}\ndown_revision: str | None = {down!r}\n")
+        probes.MIGRATIONS, saved = folder, probes.MIGRATIONS
+        probes.migration_heads.cache_clear()
+        try:
+            return probes.migration_heads(), frozenset(ScriptDirectory(str(folder)).get_heads())
+        finally:
+            probes.MIGRATIONS = saved
+            probes.migration_heads.cache_clear()
+
+    for files in ({"a1": None, "b2": "a1"}, {"a1": None, "b2": "a1", "c3": "a1"},
+                  {"a1": None, "b2": "a1", "c3": "a1", "d4": ("b2", "c3")}):
+        ours, alembics = heads_of(files)
+        assert ours == alembics and ours
+    assert probes.migration_heads() == frozenset(ScriptDirectory(str(probes.MIGRATIONS)).get_heads())

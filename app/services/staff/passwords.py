@@ -6,6 +6,7 @@ repeats, and the account's own names), not by a list typed in by hand.
 """
 
 import difflib
+import functools
 import re
 import secrets
 
@@ -20,8 +21,14 @@ MIN_SCORE = 3  # zxcvbn: "safely unguessable", about 10^8 guesses or more
 ONE_TIME_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no look-alikes: it is read off a screen
 
 _hasher = PasswordHasher()
-# Verifying against this keeps a wrong username as slow as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps a wrong username as slow as a wrong password. Made at the
+    first sign-in, not at import: one hash takes 64 MiB for a moment, which every worker then
+    kept as its peak memory though pupils never sign in this way."""
+    return _hasher.hash("not a real password")
 
 
 def _names(username: str, display_name: str) -> list[str]:
@@ -56,7 +63,7 @@ def hash_password(password: str) -> str:
 def verify(password_hash: str | None, password: str) -> bool:
     """True when the password matches; always as slow as a real check."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password or "-") and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password or "-") and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
