@@ -16,9 +16,11 @@ Exits 1 when a budget is missed (break pace p99 < 100 ms, capacity >= 80 % of ba
 import argparse
 import json
 import random
+import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -83,6 +85,23 @@ def votes_stored(db_url: str, poll_id: int) -> tuple[int, int]:
     return rows, voters
 
 
+@contextmanager
+def profiled(pid: int, out_dir: Path | None, target: str):
+    """py-spy samples the server while the load runs (collapsed stacks, for bench/profile.py)."""
+    if out_dir is None:
+        yield
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{target.split(':')[0].replace('.', '_')}.txt"
+    spy = subprocess.Popen([BIN / "py-spy", "record", "-p", str(pid), "--format", "raw", "-r", "100",
+                            "--nonblocking", "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        spy.wait(60)
+
+
 def run(target: str, app_dir: Path, args) -> dict:
     """One server, fresh database, all phases of the load; the load generator's figures plus memory."""
     sizes = {"warmup": args.warmup, "capacity": args.pupils, "break": args.break_pupils}
@@ -93,7 +112,7 @@ def run(target: str, app_dir: Path, args) -> dict:
             config[phase] = [next(codes) for _ in range(n)]
         config.update(url=server.url, server_pid=server.proc.pid, think=args.think, poll_id=setup["poll_id"],
                       option_ids=setup["option_ids"], concurrency=args.concurrency, time_limit=args.time_limit)
-        with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as f, profiled(server.proc.pid, args.profile, target):
             json.dump(config, f)
             f.flush()
             done = subprocess.run([BIN / "python", HERE / "loadgen.py", f.name], cwd=ROOT, check=True,
@@ -146,6 +165,8 @@ def main() -> int:
                         help="seconds between two taps of a pupil, break-pace phase")
     parser.add_argument("--warmup", type=int, default=20, help="extra pupils first, not measured")
     parser.add_argument("--time-limit", type=int, default=600, help="seconds, for each server")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="sample each server with py-spy during the load; collapsed stacks into DIR")
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     args = parser.parse_args()
 
