@@ -13,7 +13,7 @@ import os
 import secrets
 from collections import Counter, defaultdict
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -149,6 +149,8 @@ def _count_ready(conn, school_id: int, poll_id: int, k: int) -> None:
         PENDING.c.item_kind == "poll", PENDING.c.item_id == poll_id)).scalar_one()
     if waiting < k:
         return
+    if conn.dialect.name == "postgresql":  # `tally._lock_item`: one counter per item at a time
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('poll'), :i)"), {"i": poll_id})
     by_group: dict[int, list] = defaultdict(list)
     for ballot_id, sealed in conn.execute(select(PENDING.c.id, PENDING.c.sealed).where(
             PENDING.c.item_kind == "poll", PENDING.c.item_id == poll_id)):

@@ -1,4 +1,5 @@
-"""The break simulation of DESIGN.md: many pupils, one break, one poll; SQLite, one uvicorn process.
+"""The break simulation of DESIGN.md: many pupils, one break, one poll; SQLite and one uvicorn
+process, or PostgreSQL with one or more worker processes.
 
 Each pupil opens the start page, types a code, sees their home, opens the late-arrival poll,
 votes (as HTMX does) and sees the results (bench/loadgen.py, in its own process). Two phases:
@@ -8,9 +9,11 @@ bench/bare_app.py, a bare Starlette app doing the same database work; our capaci
 a share of it. Memory is the server's peak RSS after the run.
 
     .venv/bin/python bench/break.py [--pupils 600] [--break-pupils 300] [--concurrency 50] [--no-doc]
+    .venv/bin/python bench/break.py --db postgresql --workers 1 2 4
 
 Exits 1 when a budget is missed (break pace p99 < 100 ms, capacity >= 80 % of bare, peak RSS
-<= 120 MB) or a vote got lost.
+<= 120 MB per worker) or a vote got lost. Each run makes its own database (a temporary SQLite
+file, or a PostgreSQL database it creates and drops).
 """
 
 import argparse
@@ -25,7 +28,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from common import BIN, KEY, ROOT, demo_server, machine, now_text, percentile, table, write_doc_section
+from common import (BIN, KEY, PG_SERVER, ROOT, demo_server, load_average, machine, now_text, percentile, table,
+                    write_doc_section)
 
 P99_MS, SHARE_OF_BARE, MEMORY_MB = 100, 0.80, 120  # MB = 10**6 bytes
 CLASSES = ("3A", "3B", "4A", "4B", "5A")
@@ -94,7 +98,7 @@ def profiled(pid: int, out_dir: Path | None, target: str):
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{target.split(':')[0].replace('.', '_')}.txt"
     spy = subprocess.Popen([BIN / "py-spy", "record", "-p", str(pid), "--format", "raw", "-r", "100",
-                            "--nonblocking", "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            "--nonblocking", "--subprocesses", "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield
     finally:
@@ -102,10 +106,11 @@ def profiled(pid: int, out_dir: Path | None, target: str):
         spy.wait(60)
 
 
-def run(target: str, app_dir: Path, args) -> dict:
+def run(target: str, app_dir: Path, args, workers: int) -> dict:
     """One server, fresh database, all phases of the load; the load generator's figures plus memory."""
     sizes = {"warmup": args.warmup, "capacity": args.pupils, "break": args.break_pupils}
-    with demo_server(target, app_dir, before_start=add_pupils(sum(sizes.values()))) as (server, setup):
+    with demo_server(target, app_dir, before_start=add_pupils(sum(sizes.values())), db=args.db,
+                     workers=workers) as (server, setup):
         before = votes_stored(setup["db"], setup["poll_id"])
         codes, config = iter(setup["codes"]), {}
         for phase, n in sizes.items():
@@ -156,26 +161,14 @@ def figures(r: dict) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pupils", type=int, default=600, help="pupils in the capacity phase")
-    parser.add_argument("--break-pupils", type=int, default=300, help="pupils in the break-pace phase")
-    parser.add_argument("--concurrency", type=int, default=50, help="pupils busy at the same time")
-    parser.add_argument("--think", type=float, nargs=2, default=[0.5, 1.5], metavar=("LOW", "HIGH"),
-                        help="seconds between two taps of a pupil, break-pace phase")
-    parser.add_argument("--warmup", type=int, default=20, help="extra pupils first, not measured")
-    parser.add_argument("--time-limit", type=int, default=600, help="seconds, for each server")
-    parser.add_argument("--profile", type=Path, metavar="DIR",
-                        help="sample each server with py-spy during the load; collapsed stacks into DIR")
-    parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
-    args = parser.parse_args()
+CITY_PUPILS, CITY_MINUTES = 75_000, 5  # secondary pupils of a city; all of them in the first minutes of a break
 
-    where = machine()
-    raw = {"Inspraak": run("app.main:create_app", ROOT, args), "bare Starlette": run("bare_app:create_app", HERE, args)}
+
+def report(args, workers: int, raw: dict, load: tuple[list[str], list[str]]) -> tuple[str, list[tuple[str, bool]], dict]:
+    """The tables and budget checks of one configuration (database, workers)."""
     fig = {name: figures(r) for name, r in raw.items()}
     app, base = fig["Inspraak"], fig["bare Starlette"]
     share = app["breaks_s"] / base["breaks_s"] if base["breaks_s"] else 0.0
-
     header = ["server", "step", "n", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"]
     paced = table(header, [row for name, r in raw.items() for row in step_rows(name, r.get("break", {}), STEPS)])
     flat_out = table(header, [row for name, r in raw.items() for row in
@@ -190,7 +183,7 @@ def main() -> int:
         (f"break pace: p99 of the vote {app['vote_p99']:.1f} ms < {P99_MS} ms", app["vote_p99"] < P99_MS),
         (f"capacity: {app['breaks_s']:.1f} breaks/s = {100 * share:.0f} % of bare ({base['breaks_s']:.1f}), "
          f"needs >= {100 * SHARE_OF_BARE:.0f} %", share >= SHARE_OF_BARE),
-        (f"memory: peak RSS {app['hwm_mb']:.0f} MB <= {MEMORY_MB} MB", app["hwm_mb"] <= MEMORY_MB),
+        (f"memory: peak RSS {app['hwm_mb']:.0f} MB per worker <= {MEMORY_MB} MB", app["hwm_mb"] <= MEMORY_MB),
     ]
     for name, f in fig.items():
         expected = args.warmup + f["done"][0] + f["done"][2]
@@ -199,21 +192,77 @@ def main() -> int:
                        f"errors {f['errors']}{', TIMED OUT' if f['timed_out'] else ''}); each vote stored once "
                        f"(has-voted +{f['stored'][0]}, tallies + pending +{f['stored'][1]}, expected +{expected})",
                        complete and f["stored"] == [expected, expected]))
-    report = (f"Measured {now_text()} on {where}. SQLite (WAL), one uvicorn process, "
-              f"{args.concurrency} pupils busy at once; latency as the load generator sees it.\n\n"
-              f"**Break pace** ({args.break_pupils} pupils, {args.think[0]}–{args.think[1]} s between taps):\n\n{paced}\n\n"
-              f"**Capacity** ({args.pupils} pupils, no pause between taps, after {args.warmup} warm-up pupils; "
-              f"then each changes their vote once):\n\n{flat_out}\n\n{totals}\n\n"
-              + "\n".join(f"- {'ok' if ok else '**MISSED**'}: {text}" for text, ok in checks)
-              + f"\n\nOn a busy machine breaks/s say more about the neighbours than about us; CPU time per break "
-              f"does not: bare needs {100 * base['cpu_ms'] / app['cpu_ms']:.0f} % of the CPU time we need per break.")
-    print(report)
-    for name, r in raw.items():
-        for phase in ("capacity", "revote", "break"):
-            for sample in r.get(phase, {}).get("samples", []):
-                print(f"{name}, {phase}: {sample}", file=sys.stderr)
+    where = "SQLite (WAL)" if args.db == "sqlite" else "PostgreSQL (127.0.0.1)"
+    text = (f"#### {where}, {workers} worker{'s' if workers > 1 else ''}\n\n"
+            f"Load average {' '.join(load[0])} before, {' '.join(load[1])} after.\n\n"
+            f"**Break pace** ({args.break_pupils} pupils, {args.think[0]}–{args.think[1]} s between taps):\n\n{paced}\n\n"
+            f"**Capacity** ({args.pupils} pupils, no pause between taps, after {args.warmup} warm-up pupils; "
+            f"then each changes their vote once):\n\n{flat_out}\n\n{totals}\n\n"
+            + "\n".join(f"- {'ok' if ok else '**MISSED**'}: {text}" for text, ok in checks))
+    summary = {"db": where, "workers": workers, "cpu_ms": app["cpu_ms"], "bare_cpu_ms": base["cpu_ms"],
+               "share": share, "breaks_s": app["breaks_s"], "p99": app["p99"], "hwm_mb": app["hwm_mb"],
+               "load": load[0][0]}
+    return text, checks, summary
+
+
+def summary_table(rows: list[dict]) -> str:
+    out = table(["database", "workers", "server CPU per break", "bare, same run", "share of bare (breaks/s)",
+                 "breaks/s", "p99 at break pace", "peak RSS per worker", "load average before",
+                 f"city break: core-minutes ({CITY_PUPILS:,} pupils)", f"cores for it in {CITY_MINUTES} min"],
+                [[r["db"], r["workers"], f"{r['cpu_ms']:.1f} ms", f"{r['bare_cpu_ms']:.1f} ms", f"{100 * r['share']:.0f} %",
+                  f"{r['breaks_s']:.1f}", f"{r['p99']:.0f} ms", f"{r['hwm_mb']:.0f} MB", r["load"],
+                  f"{CITY_PUPILS * r['cpu_ms'] / 60_000:.0f}", f"{CITY_PUPILS * r['cpu_ms'] / 60_000 / CITY_MINUTES:.1f}"]
+                 for r in rows])
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=600, help="pupils in the capacity phase")
+    parser.add_argument("--break-pupils", type=int, default=300, help="pupils in the break-pace phase")
+    parser.add_argument("--concurrency", type=int, default=50, help="pupils busy at the same time")
+    parser.add_argument("--think", type=float, nargs=2, default=[0.5, 1.5], metavar=("LOW", "HIGH"),
+                        help="seconds between two taps of a pupil, break-pace phase")
+    parser.add_argument("--warmup", type=int, default=20, help="extra pupils first, not measured")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="SQLite in a temporary folder, or a database of its own on " + PG_SERVER)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1],
+                        help="uvicorn worker processes; several values run one after the other")
+    parser.add_argument("--time-limit", type=int, default=600, help="seconds, for each server")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="sample each server with py-spy during the load; collapsed stacks into DIR")
+    parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
+    args = parser.parse_args()
+
+    where = machine()
+    texts, checks, rows = [], [], []
+    for workers in args.workers:
+        before = load_average()
+        raw = {"Inspraak": run("app.main:create_app", ROOT, args, workers),
+               "bare Starlette": run("bare_app:create_app", HERE, args, workers)}
+        text, more, row = report(args, workers, raw, (before, load_average()))
+        for name, r in raw.items():
+            for phase in ("capacity", "revote", "break"):
+                for sample in r.get(phase, {}).get("samples", []):
+                    print(f"{name}, {workers} worker(s), {phase}: {sample}", file=sys.stderr)
+        print(text + "\n", flush=True)
+        texts.append(text)
+        checks += more
+        rows.append(row)
+    summary = summary_table(rows)
+    body = (f"Measured {now_text()} on {where}. {args.concurrency} pupils busy at once; latency as the load "
+            f"generator sees it. Server: uvicorn as `inspraak serve` runs it (uvloop, h11 with a read deadline).\n\n"
+            f"{summary}\n\n"
+            "CPU per break is the server's process CPU time (all workers) over the capacity phase, divided by the "
+            "breaks done: on a busy machine breaks/s say more about the neighbours than about us; CPU time "
+            "per break much less so. A city break: every pupil's break, in core-minutes; and the cores busy "
+            f"if they all come within {CITY_MINUTES} minutes.\n\n" + "\n\n".join(texts)
+            + "\n\nReproduce: `make bench` (or `.venv/bin/python bench/break.py`, `--help` for sizes).")
+    print(summary)
+    for line in (f"- {'ok' if ok else 'MISSED'}: {text}" for text, ok in checks):
+        print(line)
     if not args.no_doc:
-        write_doc_section("break", report)
+        write_doc_section("break" if args.db == "sqlite" else f"break-{args.db}", body)
     return 0 if all(ok for _text, ok in checks) else 1
 
 

@@ -1,7 +1,8 @@
 """Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
 
 import asyncio
-import weakref
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,9 +26,11 @@ def _join_rules(request: Request) -> list[ratelimit.Rule]:
             ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
 
 
-# Code derivations at once per event loop (argon2id, 8 MiB each), queued in the loop so a
-# burst of joins waits holding nothing, not in worker threads the database work also needs.
-_KDF_TURNS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
+# Code derivations (argon2id, 8 MiB each) run in two threads of their own, at most two at once;
+# a burst of joins queues for them holding nothing. Always the same two threads: freed 8 MiB
+# blocks stay in the memory pool of the thread that used them, so derivations spread over the
+# whole thread pool kept 8 MiB in each of its threads (a worker at 220 MB after a break).
+_KDF = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kdf")
 
 
 def _checked_keys(request: Request, limiter, rules, raw_code: str):
@@ -41,9 +44,8 @@ async def _redeem(request: Request, raw_code: str):
     the derivation takes milliseconds of CPU outside the GIL, and other pupils' requests go on
     meanwhile. Then the look-up, one short read."""
     limiter, rules = request.app.state.limiter, _join_rules(request)
-    turns = _KDF_TURNS.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(2))
-    async with turns:
-        keys = await run_in_threadpool(_checked_keys, request, limiter, rules, raw_code)
+    keys = await asyncio.get_running_loop().run_in_executor(
+        _KDF, contextvars.copy_context().run, _checked_keys, request, limiter, rules, raw_code)
     async with session_for(request) as session:
         participant = await run_db(session, access.redeem_keys, session, keys)
     response = redirect("/overzicht")
