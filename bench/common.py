@@ -166,6 +166,28 @@ def demo_server(target: str = "app.main:create_app", app_dir: Path = ROOT, befor
             server.stop()
 
 
+@contextmanager
+def demo_pupil(server: "Server"):
+    """An httpx client that redeemed a demo code of 3A, as a phone does after scanning its slip."""
+    from app.demo.school import demo_codes
+
+    with httpx.Client(base_url=server.url, headers={"accept-encoding": "gzip"}) as client:
+        code = demo_codes(group="3A", codes_file=server.var_dir / "demo_codes.json")[0]
+        page = client.get(f"/c/{code}")  # the slip's QR code asks before the code becomes this phone's
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        joined = client.post("/aanmelden", data={"code": code, "csrf_token": token}, follow_redirects=False)
+        assert joined.status_code == 303, joined.status_code
+        yield client
+
+
+def find_items(client: httpx.Client) -> list[str]:
+    """The open demo poll (the late-arrival rule) and one open statement, via the pupil API."""
+    polls = client.get("/api/v1/polls").json()
+    poll = next(p for p in polls if "te laat" in p["question"])
+    statement = client.get("/api/v1/statements").json()[0]
+    return [f"/peilingen/{poll['id']}", f"/stellingen/{statement['id']}"]
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile; 0 for no values."""
     if not values:

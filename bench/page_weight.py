@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import httpx
 from playwright.sync_api import sync_playwright
 
-from common import demo_server, machine, now_text, table, write_doc_section, KEY
+from common import demo_pupil, demo_server, find_items, machine, now_text, table, write_doc_section, KEY
 
 BUDGET_FIRST, BUDGET_HTML_CSS, BUDGET_REPEAT = 30_000, 14_000, 8_000  # bytes (1 KB = 1000 B)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -84,28 +84,14 @@ def measure_httpx(client: httpx.Client, path: str) -> dict:
     return {"first": first, "html_css": html_css, "repeat": body + head}
 
 
-def find_items(client: httpx.Client) -> list[str]:
-    """The open demo poll (the late-arrival rule) and one open statement, via the pupil API."""
-    polls = client.get("/api/v1/polls").json()
-    poll = next(p for p in polls if "te laat" in p["question"])
-    statement = client.get("/api/v1/statements").json()[0]
-    return [f"/peilingen/{poll['id']}", f"/stellingen/{statement['id']}"]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
     args = parser.parse_args()
-    from app.demo.school import demo_codes
     from app.web import PUPIL_COOKIE
 
     with demo_server() as (server, _):
-        with httpx.Client(base_url=server.url, headers={"accept-encoding": "gzip"}) as client:
-            code = demo_codes(group="3A", codes_file=server.var_dir / "demo_codes.json")[0]
-            client.get(f"/c/{code}")  # the slip's QR code asks before the code becomes this phone's
-            joined = client.post("/aanmelden", data={"code": code, "csrf_token": client.cookies["inspraak_csrf"]},
-                                 follow_redirects=False)
-            assert joined.status_code == 303, joined.status_code
+        with demo_pupil(server) as client:
             paths = find_items(client)
             plain = {path: measure_httpx(client, path) for path in paths}
             favicon = sum(wire_size(client.get("/favicon.ico")))
