@@ -35,6 +35,35 @@ GROUPS = [
 ]
 
 
+# Each sample goes to the layer of its innermost frame that belongs to one (top of the stack first).
+LAYERS = [
+    ("argon2id", r"\(argon2/"),
+    ("sealing, pseudonyms (AES-GCM, HMAC)", r"\(cryptography/|\(hmac\.py|\(app/services/anonymity\.py"),
+    ("SQLAlchemy + sqlite3/psycopg", r"\(sqlalchemy/|\(sqlmodel/|\(psycopg/"),
+    ("Jinja2 templates", r"\(jinja2/|\(markupsafe/|\.html\)"),
+    ("gzip", r"\(gzip\.py|_compress_body|send_with_compression"),
+    ("FastAPI (routing, dependencies, parameters)", r"\(fastapi/|\(pydantic"),
+    ("Starlette (requests, responses, middleware base)", r"\(starlette/|\(multipart/|\(python_multipart/"),
+    ("HTTP server (uvicorn, h11, httptools)", r"\(uvicorn/|\(h11/|\(httptools"),
+    ("thread pool (anyio, threading, queue)", r"\(anyio/|\(threading\.py|\(queue\.py|\(concurrent/"),
+    ("the app's own code", r"\(app/"),
+    ("event loop, other", r"."),
+]
+
+
+def layers(stacks: list[tuple[list[str], int]]) -> dict[str, int]:
+    found = {label: 0 for label, _ in LAYERS}
+    for stack, n in stacks:
+        for frame in reversed(stack):
+            label = next((label for label, pattern in LAYERS if re.search(pattern, frame)), None)
+            if label and label != "event loop, other":
+                found[label] += n
+                break
+        else:
+            found["event loop, other"] += n
+    return found
+
+
 def frames(stack: str) -> list[str]:
     out = []
     for raw in stack.split(";"):
@@ -73,8 +102,12 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
-    total, inclusive, own, groups = summary(load(args.file))
-    print(f"{total} busy samples\n\n| cost | inclusive share |\n|---|---|")
+    stacks = load(args.file)
+    total, inclusive, own, groups = summary(stacks)
+    print(f"{total} busy samples\n\n| layer (own time) | share |\n|---|---|")
+    for label, n in layers(stacks).items():
+        print(f"| {label} | {100 * n / total:.1f} % |")
+    print("\n| cost | inclusive share |\n|---|---|")
     for label, n in groups.items():
         print(f"| {label} | {100 * n / total:.1f} % |")
     print("\ntop functions, inclusive:")
