@@ -77,8 +77,11 @@ class Pupil:
         # Like a phone: own cookies, own connection. (One pool shared by all pupils scans all its
         # connections on every request: the client then limited the bare app.) No TLS here, so no
         # certificates to load.
+        # An idle connection is dropped by the client before the server's keep-alive of 5 s ends
+        # it: otherwise a request sent as the server closes fails (ReadError) now and then.
         self.client = httpx.AsyncClient(base_url=config["url"], timeout=30, verify=False,
-                                        headers={"accept-encoding": "gzip"})
+                                        headers={"accept-encoding": "gzip"},
+                                        limits=httpx.Limits(keepalive_expiry=4))
         options = config["option_ids"]
         self.code, self.poll, self.voted = code, f"/peilingen/{config['poll_id']}", False
         self.choices = (options[seed % len(options)], options[(seed + 1) % len(options)])
