@@ -27,9 +27,9 @@ def _join_rules(request: Request) -> list[ratelimit.Rule]:
 
 
 # Code derivations (argon2id, 8 MiB each) run in two threads of their own, at most two at once;
-# a burst of joins queues for them holding nothing. Always the same two threads: freed 8 MiB
-# blocks stay in the memory pool of the thread that used them, so derivations spread over the
-# whole thread pool kept 8 MiB in each of its threads (a worker at 220 MB after a break).
+# a burst of joins queues for them holding nothing. Always the same two threads: a freed 8 MiB
+# block can stay in the malloc arena of the thread that used it, and derivations spread over
+# the whole thread pool left workers at 219 MB after a break (docs/performance.md).
 _KDF = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kdf")
 
 
