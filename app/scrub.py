@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import time
 
-from sqlalchemy import Table, delete, insert, text
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Connection, Engine
 
@@ -93,14 +93,11 @@ def mix(conn: Connection, tables: set[str], rng: random.Random | None = None) ->
     for table in MIXED:
         if table.name not in tables:
             continue
-        # Take out exactly the rows the delete removes, as they are then. A read first and a
-        # delete of everything after lost, on PostgreSQL, a row another request committed in
-        # between, and the new choice of a vote changed in between: that pupil could then vote
-        # twice (found by bench/break.py's stored-once check, two workers).
-        rows = [dict(r._mapping) for r in conn.execute(delete(table).returning(*table.c))]
+        rows = [dict(r._mapping) for r in conn.execute(select(table))]
         if not rows:
             continue
         rng.shuffle(rows)
+        conn.execute(delete(table))
         conn.execute(insert(table), rows)
         moved += len(rows)
     written_tables(conn)  # our own rewrite is not a pupil's write

@@ -60,8 +60,12 @@ def count_ready(session: Session, school_id: int, kind: str, item_id: int, k: in
     _lock_item(session, kind, item_id)
     key = _key(session)
     by_group: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+    # FOR UPDATE (PostgreSQL; SQLite has one writer): the periodic mix deletes and writes back
+    # every pending ballot. Unlocked, a count that read them while a mix ran deleted the old
+    # copies only, and the copies the mix wrote back were counted a second time later. Locked,
+    # the mix waits for the count, or the count skips what the mix holds until the next count.
     for ballot_id, sealed in session.exec(select(PendingBallot.id, PendingBallot.sealed).where(
-            PendingBallot.item_kind == kind, PendingBallot.item_id == item_id)):
+            PendingBallot.item_kind == kind, PendingBallot.item_id == item_id).with_for_update()):
         ballot = anonymity.unseal_ballot(key, kind, item_id, sealed)
         if isinstance(ballot, dict):
             by_group[int(ballot["g"])].append((ballot_id, ballot["d"]))
