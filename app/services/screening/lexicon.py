@@ -32,6 +32,9 @@ ENV_DIR = "INSPRAAK_SCREENING_DIR"
 # 1 is read both as i ("k1ll") and as l ("1even"), so there are two decodings.
 _LEET = (str.maketrans("013457@$!|", "oieastasil"), str.maketrans("013457@$!|", "oleastasil"))
 _LEET_CHARS = re.compile(r"[013457@$!|]")
+_ELONGATED = re.compile(r"(\w)\1\1")
+_LONG = 280  # characters; a longer text gets its extra forms sentence by sentence
+_SENTENCE = re.compile(r"(?<=[.!?\n])\s+")
 _DEF = re.compile(r"([A-Z][A-Z_]*)\s*=\s*(.+)")
 _REF = re.compile(r"\{([A-Z][A-Z_]*)\}")
 _MENTION = re.compile(r"(?<![\w@])@\w+")  # not the @ inside "k@nker" or an e-mail address
@@ -88,7 +91,10 @@ def _rules(name: str) -> tuple[_Rule, ...]:
                 continue
             joined = line.startswith("joined:")
             src = line.removeprefix("joined:").strip()
-            rules.append(_Rule(re.compile(src, re.I), re.compile(_squeeze(src), re.I), joined))
+            # The text is lower case already; ignoring case also slows every search, so only a
+            # school's line with capitals gets it.
+            flags = re.I if re.search(r"(?<!\\)[A-Z]", src) else 0
+            rules.append(_Rule(re.compile(src, flags), re.compile(_squeeze(src), flags), joined))
         except (KeyError, re.error) as e:
             raise ValueError(f"screening list {where}: {e!r}") from None
     return tuple(rules)
@@ -111,10 +117,11 @@ def _words(base: str, leet: dict | None = None) -> str:
     return " " + re.sub(r"([a-z])\1{2,}", r"\1\1", t).strip() + " "
 
 
-def _variants(forms: Iterable[str], elongated: bool, idioms: tuple[_Rule, ...]) -> list[tuple[str, bool, bool]]:
-    """(text, squeezed, joined) triples to match; idioms are blanked out first."""
+def _variants(forms: Iterable[tuple[str, bool]], idioms: tuple[_Rule, ...]) -> list[tuple[str, bool, bool]]:
+    """(text, squeezed, joined) triples to match, from (form, elongated) pairs; idioms are
+    blanked out first."""
     out = []
-    for w in forms:
+    for w, elongated in forms:
         texts = [(w, False)]
         if elongated:  # only then try doubles -> single, so "mongool"/"kk" never meet "mongol"/"k"
             texts.append((_squeeze(w), True))
@@ -123,6 +130,26 @@ def _variants(forms: Iterable[str], elongated: bool, idioms: tuple[_Rule, ...]) 
                 t = (rule.squeezed if sq else rule.plain).sub(" ", t)
             out += [(t, sq, False), (re.sub(r"[^a-z]", "", t), sq, True)]
     return out
+
+
+def _forms(base: str) -> list[tuple[str, bool]]:
+    """The text as the patterns see it, then its leetspeak decodings, each with whether it has
+    stretched letters. A long text gets the extra forms per sentence, and only the sentences
+    that need them: one "3e jaar" or "!!!" must not make a proposal cost three times as much."""
+    whole = _words(base)
+    chunks = _SENTENCE.split(base) if len(base) > _LONG else [base]
+    forms = [(whole, len(chunks) == 1 and bool(_ELONGATED.search(base)))]
+    seen = {whole}
+    for chunk in chunks:
+        elongated = bool(_ELONGATED.search(chunk))
+        extra = [_words(chunk)] if elongated and len(chunks) > 1 else []
+        if _LEET_CHARS.search(chunk):
+            extra += [_words(chunk, leet) for leet in _LEET]
+        for form in extra:
+            if form not in seen:
+                seen.add(form)
+                forms.append((form, elongated))
+    return forms
 
 
 def _search(rules: tuple[_Rule, ...], variants: list[tuple[str, bool, bool]]) -> list[str]:
@@ -149,16 +176,13 @@ def _people(text: str, names: Iterable[str], forms: list[str]) -> list[str]:
 def match(text: str, names: Iterable[str] = ()) -> Hit:
     """The word lists' verdict for one text; crisis > abuse > person > profanity > ok."""
     base = _base(text or "")
-    forms = [_words(base)]
-    if _LEET_CHARS.search(base):
-        forms += [f for f in (_words(base, leet) for leet in _LEET) if f not in forms]
-    elongated = bool(re.search(r"(\w)\1\1", base))
-    urgent = _variants(forms, elongated, _rules("idioms"))
+    forms = _forms(base)
+    urgent = _variants(forms, _rules("idioms"))
     checks = (
         ("crisis", lambda: _search(_rules("crisis"), urgent)),
         ("abuse", lambda: _search(_rules("abuse"), urgent)),
-        ("person", lambda: _people(text or "", names, forms)),
-        ("profanity", lambda: _search(_rules("profanity"), _variants(forms, elongated, ()))),
+        ("person", lambda: _people(text or "", names, [f for f, _ in forms])),
+        ("profanity", lambda: _search(_rules("profanity"), _variants(forms, ()))),
     )
     for verdict, check in checks:
         if hits := check():

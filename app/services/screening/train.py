@@ -152,7 +152,7 @@ def train(c: float = C, out: Path = model.MODEL_FILE, report: Path = REPORT, dev
         "features": {"bits": features.BITS, "char_n": list(features.CHAR_N), "window": features.WINDOW,
                      "concepts": features.concepts_digest(), "weights": features.WEIGHTS,
                      "hash": "crc32(utf-8 of 'w:'word | 'b:'w1 w2 | 'c:'char n-gram) mod 2**bits, sign bit 31",
-                     "values": "distinct n-grams, signed, L2-normalised"},
+                     "values": "distinct n-grams (character n-grams per distinct word), signed, divided by sqrt(sum of squared weights)"},
         "model": {"kind": "logistic regression, one vs rest, class_weight=balanced", "C": c,
                   "calibration": "Platt on out-of-fold decision values"},
         "bias": {name: float(final[name].intercept_[0]) for name in CLASSES},
