@@ -46,7 +46,7 @@ EMOJI = {
     "emo_angry": "😡🤬😠",
     "emo_fear": "😨😰😱",
 }
-_EMOJI = {ch: f" {name} " for name, chars in EMOJI.items() for ch in chars}
+_EMOJI = {ord(ch): f" {name} " for name, chars in EMOJI.items() for ch in chars}
 _LEET = str.maketrans("0134578@$", "oieastbas")
 _LEET_TOKEN = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+\b")
 _APOSTROPHE = re.compile(r"['’‘`´]")
@@ -77,8 +77,10 @@ _K_VERBS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents; emoji named; Turkish dotless i read as i."""
-    text = "".join(_EMOJI.get(ch, ch) for ch in text)
-    text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    text = text.translate(_EMOJI).casefold()
+    if text.isascii():  # most texts: nothing to take apart
+        return text
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
@@ -150,7 +152,7 @@ def _char_grams(word: str) -> frozenset[str]:
                      for i in range(len(padded) - n + 1))
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=16384)
 def slot(gram: str) -> tuple[int, float]:
     """A feature's slot and signed weight (cached: the same n-grams come back in every text)."""
     h = zlib.crc32(gram.encode("utf-8"))

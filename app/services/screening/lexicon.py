@@ -77,8 +77,53 @@ def _lines(name: str) -> Iterable[tuple[str, str]]:
                     yield f"{path}:{no}", _fold(line)
 
 
+@dataclass(frozen=True)
+class _List:
+    rules: tuple[_Rule, ...]
+    # (squeezed, joined) -> the rules that apply to such a text as one alternation: one scan
+    # finds every phrase, three times faster than trying the rules one by one. None: rule by
+    # rule (a school's line with a backreference cannot be combined).
+    either: dict[tuple[bool, bool], re.Pattern | None]
+
+
+def _either(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """Many patterns as one. Those that start at a word boundary share one leading \\b, so in
+    the middle of a word the scan moves on after a single test."""
+    if any(re.search(r"\\[1-9]|\(\?P=", p.pattern) for p in patterns):
+        return None
+    flags = re.I if any(p.flags & re.I for p in patterns) else 0
+    at_word = [p.pattern for p in patterns if all(a.startswith(r"\b") for a in _alternatives(p.pattern))]
+    anywhere = [p.pattern for p in patterns if p.pattern not in at_word]
+    parts = ([r"\b(?:" + "|".join(f"(?:{p})" for p in at_word) + ")"] if at_word else []) + [
+        f"(?:{p})" for p in anywhere]
+    try:
+        return re.compile("|".join(parts) or r"(?!)", flags)
+    except re.error:
+        return None
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """A pattern cut at its top-level "|" (not inside brackets or a character class)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class, i = True, i + (pattern[i + 1:i + 2] == "]")
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return out + [pattern[start:]]
+
+
 @lru_cache(maxsize=None)
-def _rules(name: str) -> tuple[_Rule, ...]:
+def _rules(name: str) -> _List:
     """Compile one list once. A broken line fails loudly: a silently skipped crisis
     pattern would be worse than an error the school sees at once."""
     defs: dict[str, str] = {}
@@ -97,7 +142,9 @@ def _rules(name: str) -> tuple[_Rule, ...]:
             rules.append(_Rule(re.compile(src, flags), re.compile(_squeeze(src), flags), joined))
         except (KeyError, re.error) as e:
             raise ValueError(f"screening list {where}: {e!r}") from None
-    return tuple(rules)
+    either = {(sq, joined): _either([r.squeezed if sq else r.plain for r in rules if r.joined or not joined])
+              for sq in (False, True) for joined in (False, True)}
+    return _List(tuple(rules), either)
 
 
 def _base(text: str) -> str:
@@ -117,7 +164,7 @@ def _words(base: str, leet: dict | None = None) -> str:
     return " " + re.sub(r"([a-z])\1{2,}", r"\1\1", t).strip() + " "
 
 
-def _variants(forms: Iterable[tuple[str, bool]], idioms: tuple[_Rule, ...]) -> list[tuple[str, bool, bool]]:
+def _variants(forms: Iterable[tuple[str, bool]], idioms: _List | None) -> list[tuple[str, bool, bool]]:
     """(text, squeezed, joined) triples to match, from (form, elongated) pairs; idioms are
     blanked out first."""
     out = []
@@ -126,8 +173,11 @@ def _variants(forms: Iterable[tuple[str, bool]], idioms: tuple[_Rule, ...]) -> l
         if elongated:  # only then try doubles -> single, so "mongool"/"kk" never meet "mongol"/"k"
             texts.append((_squeeze(w), True))
         for t, sq in texts:
-            for rule in idioms:
-                t = (rule.squeezed if sq else rule.plain).sub(" ", t)
+            if idioms and (either := idioms.either[sq, False]):
+                t = either.sub(" ", t)
+            elif idioms:
+                for rule in idioms.rules:
+                    t = (rule.squeezed if sq else rule.plain).sub(" ", t)
             out += [(t, sq, False), (re.sub(r"[^a-z]", "", t), sq, True)]
     return out
 
@@ -142,9 +192,10 @@ def _forms(base: str) -> list[tuple[str, bool]]:
     seen = {whole}
     for chunk in chunks:
         elongated = bool(_ELONGATED.search(chunk))
-        extra = [_words(chunk)] if elongated and len(chunks) > 1 else []
-        if _LEET_CHARS.search(chunk):
-            extra += [_words(chunk, leet) for leet in _LEET]
+        plain = _words(chunk) if len(chunks) > 1 else whole
+        extra = [plain] if elongated and len(chunks) > 1 else []
+        if _LEET_CHARS.search(chunk):  # "5 pillen" or "echt!" decode to themselves: no new form
+            extra += [f for f in (_words(chunk, leet) for leet in _LEET) if f != plain]
         for form in extra:
             if form not in seen:
                 seen.add(form)
@@ -152,16 +203,17 @@ def _forms(base: str) -> list[tuple[str, bool]]:
     return forms
 
 
-def _search(rules: tuple[_Rule, ...], variants: list[tuple[str, bool, bool]]) -> list[str]:
+def _search(found: _List, variants: list[tuple[str, bool, bool]]) -> list[str]:
+    """The phrases the list finds in any variant of the text, each once."""
     hits: list[str] = []
-    for rule in rules:
-        for text, sq, joined in variants:
-            if joined and not rule.joined:
-                continue
-            if m := (rule.squeezed if sq else rule.plain).search(text):
+    for text, sq, joined in variants:
+        if either := found.either[sq, joined]:
+            hits += [m[0].strip() for m in either.finditer(text)]
+            continue
+        for rule in found.rules:
+            if (joined <= rule.joined) and (m := (rule.squeezed if sq else rule.plain).search(text)):
                 hits.append(m[0].strip())
-                break
-    return list(dict.fromkeys(hits))
+    return list(dict.fromkeys(h for h in hits if h))
 
 
 def _people(text: str, names: Iterable[str], forms: list[str]) -> list[str]:
@@ -182,7 +234,7 @@ def match(text: str, names: Iterable[str] = ()) -> Hit:
         ("crisis", lambda: _search(_rules("crisis"), urgent)),
         ("abuse", lambda: _search(_rules("abuse"), urgent)),
         ("person", lambda: _people(text or "", names, [f for f, _ in forms])),
-        ("profanity", lambda: _search(_rules("profanity"), _variants(forms, ()))),
+        ("profanity", lambda: _search(_rules("profanity"), _variants(forms, None))),
     )
     for verdict, check in checks:
         if hits := check():

@@ -23,7 +23,7 @@ from app.services.screening import features
 MODEL_FILE = Path(__file__).resolve().parents[2] / "data" / "screening" / "model" / "screener.bin"
 MAGIC = b"INSPRAAK-SCREENER\n"
 VERSION = 2  # 2: character n-grams per word, divided by the root of the summed squared weights
-WORD_CACHE = 20000  # words whose dot products are kept; cleared when full (about 3 MB)
+PART_CACHE = 40_000  # features and words whose dot products are kept (about 10 MB); cleared when full
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Model:
     weights: tuple[array, ...]  # one float32 row of features.SIZE per class
     bias: tuple[float, ...]
     platt: tuple[tuple[float, float], ...]  # (a, b): p = 1 / (1 + exp(-(a * z + b)))
-    _words: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # word -> per-head dot products
+    _parts: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # see _linear
 
     @property
     def thresholds(self) -> dict[str, float]:
@@ -69,34 +69,28 @@ class Model:
 
     def _linear(self, normalised: str) -> list[float] | None:
         """The dot product of each head's weights with features.hashed(normalised), computed
-        without building the vector: a word's character n-grams are summed once per process
-        and cached, which keeps a 1,300-character text within the time budget."""
+        without building the vector: what a feature, or the character n-grams of a word, add
+        to each head is computed once and cached (the same words and n-grams come back in
+        every text), which keeps a 1,300-character text within the time budget."""
         words, other = features.parts(normalised)
-        z = [0.0] * len(self.classes)
-        square = 0.0
-        for gram in other:
-            s, value = features.slot(gram)
-            square += value * value
-            for c, row in enumerate(self.weights):
-                z[c] += row[s] * value
-        for word in words:
-            part = self._words.get(word)
-            if part is None:
-                if len(self._words) >= WORD_CACHE:
-                    self._words.clear()
-                part = self._words[word] = self._word(word)
-            square += part[-1]
-            for c in range(len(z)):
-                z[c] += part[c]
-        if not square:
+        if not (words or other):
             return None
+        cache = self._parts
+        if len(cache) > PART_CACHE:
+            cache.clear()
+        rows = [cache.get(key) or self._part(key) for key in (*words, *other)]
+        *z, square = (sum(column) for column in zip(*rows))
         norm = math.sqrt(square)
-        return [v / norm for v in z]
+        return [v / norm for v in z] if norm else None
 
-    def _word(self, word: str) -> tuple[float, ...]:
-        pairs = features.word_slots(word)
-        return (*(sum(row[s] * value for s, value in pairs) for row in self.weights),
+    def _part(self, key: str) -> tuple[float, ...]:
+        """What one feature ("w:dood"), or the character n-grams of one word ("dood"), add to
+        each head, and the squared weight."""
+        pairs = (features.slot(key),) if ":" in key else features.word_slots(key)
+        part = (*(sum(row[s] * value for s, value in pairs) for row in self.weights),
                 sum(value * value for _s, value in pairs))
+        self._parts[key] = part
+        return part
 
     def score(self, text: str) -> Scores:
         p = self.probabilities(text)

@@ -28,11 +28,11 @@ from app.services.screening import corpus, features, lexicon, model
 from app.services.screening.verdict import URGENT, combine, decide
 
 SEED = 20261203
-C = 8.0  # inverse regularisation, chosen by cross-validation on the corpus (docs/screening.md)
+C = 32.0  # inverse regularisation, chosen by cross-validation on the corpus (docs/screening.md)
 FOLDS = 5
 CLASSES = ("alarm", "crisis", "abuse")  # alarm: crisis or abuse, against harmless
 RECALL_URGENT = 0.90  # of crisis and abuse texts, out of fold: the crisis box shows at this bar
-RECALL_CHECK = 0.95  # below it, "check" holds the text high in the queue without the box
+RECALL_CHECK = 0.93  # below it, "check" holds the text high in the queue without the box
 REPORT = model.MODEL_FILE.parent / "report.json"
 DEV_FILE = Path(__file__).resolve().parents[3] / "tests" / "data" / "screening_dev.json"
 
