@@ -31,7 +31,7 @@ WINDOW = 280  # characters per scored window of a long text
 CONCEPTS = Path(__file__).resolve().parents[2] / "data" / "screening" / "concepts.txt"
 # Weight per feature family (prefix): word groups generalise to phrasings the corpus lacks,
 # character n-grams mostly absorb spelling; chosen by cross-validation (docs/screening.md).
-WEIGHTS = {"c": 0.5, "w": 1.0, "b": 1.0, "k": 2.0}
+WEIGHTS = {"c": 0.5, "w": 1.0, "b": 1.0, "k": 1.0}
 
 EMOJI = {
     "emo_sad": "😭😢🥺😞😔😿🥲😩😫☹🙁",
