@@ -230,3 +230,20 @@ def test_held_out_false_alarms_at_most_10_percent(name):
 def test_zz_report_held_out_figures(name):
     print(f"\n--- screening {name} ---")
     print("\n".join(held_out(name).lines()))
+
+
+# --- serving ------------------------------------------------------------------------------
+
+def test_cached_scoring_equals_the_dot_product_of_the_hashed_vector(monkeypatch):
+    """model._linear adds cached per-word and per-feature parts; it must give what a plain dot
+    product with features.hashed() gives, also right after its cache was emptied."""
+    learned = model.load()
+    text = ("Ik stel voor dat de refter langer open is. Soms wil ik er niet meer zijn, echt. "
+            "Mijn vader slaat me als ik te laat ben. " * 4)
+    monkeypatch.setattr(model, "PART_CACHE", 25)  # cleared again and again on the way
+    for window in features.windows(text):
+        normalised = features.normalise(window)
+        slots = features.hashed(normalised)
+        expected = [sum(row[s] * v for s, v in slots.items()) for row in learned.weights]
+        assert learned._linear(normalised) == pytest.approx(expected, abs=1e-6)
+    assert len(learned._parts) <= 25 + 200
