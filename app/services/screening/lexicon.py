@@ -57,6 +57,8 @@ class _Rule:
 
 def _fold(s: str) -> str:
     """Strip accents (NFKD, drop combining marks): é -> e, ë -> e."""
+    if s.isascii():  # most texts: nothing to take apart
+        return s
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
