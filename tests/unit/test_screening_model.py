@@ -7,6 +7,7 @@ are never trained on; the second one was evaluated once, after the last change i
 """
 
 import json
+import math
 import subprocess
 import sys
 import zlib
@@ -235,15 +236,21 @@ def test_zz_report_held_out_figures(name):
 # --- serving ------------------------------------------------------------------------------
 
 def test_cached_scoring_equals_the_dot_product_of_the_hashed_vector(monkeypatch):
-    """model._linear adds cached per-word and per-feature parts; it must give what a plain dot
-    product with features.hashed() gives, also right after its cache was emptied."""
+    """The model adds cached per-word and per-feature parts, and builds a window of two pieces
+    from the pieces' sums; it must give what the dot product with features.hashed() of each
+    window gives, also while its cache is emptied again and again."""
     learned = model.load()
     text = ("Ik stel voor dat de refter langer open is. Soms wil ik er niet meer zijn, echt. "
-            "Mijn vader slaat me als ik te laat ben. " * 4)
-    monkeypatch.setattr(model, "PART_CACHE", 25)  # cleared again and again on the way
+            "Mijn vader slaat me als ik te laat ben! De bus is te vol 😭. " * 5)
+    monkeypatch.setattr(model, "PART_CACHE", 25)
+    best = 0.0
     for window in features.windows(text):
-        normalised = features.normalise(window)
-        slots = features.hashed(normalised)
-        expected = [sum(row[s] * v for s, v in slots.items()) for row in learned.weights]
-        assert learned._linear(normalised) == pytest.approx(expected, abs=1e-6)
-    assert len(learned._parts) <= 25 + 200
+        slots = features.hashed(features.normalise(window))
+        z = [learned.bias[c] + sum(row[s] * v for s, v in slots.items()) for c, row in enumerate(learned.weights)]
+        assert learned._linear(features.normalise(window)) == pytest.approx(
+            [v - b for v, b in zip(z, learned.bias)], abs=1e-9)
+        a, b = learned.platt[0]
+        best = max(best, 1 / (1 + math.exp(-(a * z[0] + b))))
+    assert len(features.windows(text)) > 3
+    assert learned.probabilities(text)["alarm"] == pytest.approx(best, abs=1e-9)
+    assert len(learned._parts) <= 25 + 300

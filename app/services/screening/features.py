@@ -133,13 +133,23 @@ def parts(normalised: str) -> tuple[set[str], set[str]]:
     """The distinct words of a text (their character n-grams are features) and its other
     features: words, bigrams, word groups and pairs of groups."""
     words = normalised.split()
-    table = concepts()
-    present = sorted({name for w in words for name in table.get(w, ())})
+    present = groups(words)
     out = {"w:" + w for w in words}
     out.update("k:" + name for name in present)
-    out.update(f"kk:{a}|{b}" for i, a in enumerate(present) for b in present[i + 1:])
+    out.update(group_pairs(present))
     out.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
     return set(words), out
+
+
+def groups(words: list[str]) -> set[str]:
+    """The word groups of concepts.txt that these words belong to."""
+    table = concepts()
+    return {name for w in words for name in table.get(w, ())}
+
+
+def group_pairs(present: set[str]) -> set[str]:
+    ordered = sorted(present)
+    return {f"kk:{a}|{b}" for i, a in enumerate(ordered) for b in ordered[i + 1:]}
 
 
 @lru_cache(maxsize=4096)  # bounded: at most a few MB, whatever pupils write
@@ -184,9 +194,16 @@ def hashed(normalised: str) -> dict[int, float]:
 def windows(text: str) -> list[str]:
     """A long text in overlapping pieces of about WINDOW characters, cut between sentences,
     so one alarming sentence in a long proposal is not drowned by the rest."""
+    pieces, sizes = spans(text)
+    return [" ".join(pieces[i:i + n]) for i, n in enumerate(sizes)]
+
+
+def spans(text: str) -> tuple[list[str], list[int]]:
+    """The pieces of windows(): one or two sentences (or a long sentence cut at spaces), and
+    per piece how many pieces its window takes, 1 or 2 (two sentences together keep some context)."""
     text = (text or "").strip()
     if len(text) <= WINDOW:
-        return [text]
+        return [text], [1]
     sentences = [s for s in re.split(r"(?<=[.!?\n])\s+", text) if s.strip()]
     pieces = []
     for s in sentences:  # a sentence without full stops is cut at spaces
@@ -197,10 +214,5 @@ def windows(text: str) -> list[str]:
             s = s[cut:].strip()
         if s:
             pieces.append(s)
-    out = []
-    for i, piece in enumerate(pieces):
-        window = piece
-        if i + 1 < len(pieces) and len(piece) + len(pieces[i + 1]) < WINDOW:
-            window = piece + " " + pieces[i + 1]  # two sentences together keep some context
-        out.append(window)
-    return out
+    return pieces, [2 if i + 1 < len(pieces) and len(p) + len(pieces[i + 1]) < WINDOW else 1
+                    for i, p in enumerate(pieces)]

@@ -193,11 +193,13 @@ def _forms(base: str) -> list[tuple[str, bool]]:
     forms = [(whole, len(chunks) == 1 and bool(_ELONGATED.search(base)))]
     seen = {whole}
     for chunk in chunks:
-        elongated = bool(_ELONGATED.search(chunk))
+        elongated, leet = bool(_ELONGATED.search(chunk)), bool(_LEET_CHARS.search(chunk))
+        if not (elongated or leet):
+            continue
         plain = _words(chunk) if len(chunks) > 1 else whole
         extra = [plain] if elongated and len(chunks) > 1 else []
-        if _LEET_CHARS.search(chunk):  # "5 pillen" or "echt!" decode to themselves: no new form
-            extra += [f for f in (_words(chunk, leet) for leet in _LEET) if f != plain]
+        if leet:  # "5 pillen" or "echt!" decode to themselves: no new form
+            extra += [f for f in (_words(chunk, code) for code in _LEET) if f != plain]
         for form in extra:
             if form not in seen:
                 seen.add(form)
