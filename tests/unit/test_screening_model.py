@@ -196,7 +196,9 @@ def test_eval_refuses_a_file_of_the_wrong_shape(tmp_path):
 # --- the held-out set -------------------------------------------------------------------
 
 HELD_OUT = {"holdout": (ROOT / "tests/data/screening_holdout.json", 250),
-            "holdout2": (ROOT / "tests/data/screening_holdout2.json", 200)}
+            "holdout2": (ROOT / "tests/data/screening_holdout2.json", 200),
+            # Written by someone who had seen neither the word lists nor the corpus.
+            "blind": (ROOT / "tests/data/screening_blind.json", 399)}
 
 
 @lru_cache(maxsize=None)
@@ -222,7 +224,10 @@ def test_held_out_crisis_and_abuse_recall_at_least_90_percent(name):
     assert held_out(name).urgent_recall >= 0.90, held_out(name).misses
 
 
-@pytest.mark.parametrize("name", HELD_OUT)
+@pytest.mark.parametrize("name", [
+    "holdout", "holdout2",
+    pytest.param("blind", marks=pytest.mark.xfail(
+        strict=True, reason="not reached: 14.5 % false alarms on the blind set (docs/screening.md)"))])
 def test_held_out_false_alarms_at_most_10_percent(name):
     assert held_out(name).false_alarms <= 0.10, held_out(name).misses
 
