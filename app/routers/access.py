@@ -11,7 +11,7 @@ from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, anonymity, audit, privacy, ratelimit, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, sign_out, write_pupil_cookie
+from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, safe_next, sign_out, write_pupil_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -23,7 +23,7 @@ def _join_rules(request: Request) -> list[ratelimit.Rule]:
             ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
 
 
-def _redeem(request: Request, session, raw_code: str):
+def _redeem(request: Request, session, raw_code: str, next_url: str = ""):
     limiter, rules = request.app.state.limiter, _join_rules(request)
     if not ratelimit.allowed_all(limiter, rules):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
@@ -32,7 +32,8 @@ def _redeem(request: Request, session, raw_code: str):
     except DomainError:
         ratelimit.count_failure(limiter, rules)  # only wrong codes count: a class with right codes gets in
         raise
-    response = redirect("/overzicht")
+    # Back to where the code was asked (the live question), so one scan is enough.
+    response = redirect(safe_next(next_url, "/overzicht"))
     write_pupil_cookie(request, response, participant.secret, participant.code_id)
     return response
 
@@ -47,11 +48,12 @@ def start(request: Request, pupil: MaybePupil, school: SchoolDep):
 
 
 @router.post("/aanmelden")
-def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = ""):
+def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = "",
+         next: Annotated[str, Form(max_length=40)] = ""):
     try:
-        return _redeem(request, session, code)
+        return _redeem(request, session, code, next)
     except DomainError as exc:
-        return refused(request, session, exc, partial(_start_page, request), code=code)
+        return refused(request, session, exc, partial(_start_page, request), code=code, next=safe_next(next, ""))
 
 
 @router.get("/c/{code}", response_class=HTMLResponse)
