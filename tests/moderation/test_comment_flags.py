@@ -166,7 +166,8 @@ def test_a_flag_for_bullying_or_danger_reaches_the_queue_at_once(target, post_mo
     r = flag(make_pupil("4A"), cid, "danger")
     assert "meteen bovenaan bij de leerlingenraad" in r.text and "Bel 112" in r.text
     [comment] = comments(session)
-    assert (comment.status, comment.urgent) == ("published", True)  # still shown; looked at first
+    assert (comment.status, comment.urgent) == ("published", False)  # still shown; its author is not told
+    assert "Hulp nodig? Hier vind je hulplijnen." not in pupil.get(URL).text
     queue = council.get("/council/moderation").text
     assert OK in queue and "iemand is in gevaar" in queue and "verborgen na meldingen" not in queue
     assert "dringend" in queue

@@ -174,6 +174,7 @@ def _urgently_flagged(school_id: int):
 
 
 def pending_comments(session: Session, school_id: int) -> list[QueueItem]:
+    urgent_flags = set(session.exec(_urgently_flagged(school_id)))
     rows = session.exec(select(Comment).where(Comment.school_id == school_id, or_(
         Comment.status.in_(("pending", "hidden")),
         and_(Comment.status == "published", Comment.id.in_(_urgently_flagged(school_id)))))).all()
@@ -192,7 +193,8 @@ def pending_comments(session: Session, school_id: int) -> list[QueueItem]:
             lookup = COMMENT_TARGETS.get(c.target_kind)
             titles[key] = (lookup(session, school_id, c.target_id, None) if lookup else None) or ""
         items.append(QueueItem(
-            kind="comment", id=c.id, text=c.body, urgent=c.urgent, verdict=c.verdict, created_at=c.created_at,
+            kind="comment", id=c.id, text=c.body, urgent=c.urgent or c.id in urgent_flags, verdict=c.verdict,
+            created_at=c.created_at,
             url=f"/reacties/{c.target_kind}/{c.target_id}", context=titles[key],
             flag_reasons=tuple(sorted(reasons.get(c.id, ()))), hidden=c.status == "hidden",
             order=c.position))

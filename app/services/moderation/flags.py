@@ -1,6 +1,7 @@
 """Flags: a pupil reports a published comment, once per item by a per-item pseudonym. A flag
 for bullying or danger puts the comment in the moderation queue at once, marked urgent; at the
-school's threshold of flags the comment is hidden until a moderator looks."""
+school's threshold of flags the comment is hidden until a moderator looks. (The comment's own
+`urgent` stays the screener's: its author must not learn from it that someone flagged it.)"""
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -54,8 +55,6 @@ def flag_comment(session: Session, participant, comment_id: int, reason: str) ->
     session.exec(update(Comment).where(Comment.id == comment.id).values(flag_count=Comment.flag_count + 1))
     session.exec(update(Comment).where(Comment.id == comment.id, Comment.status == "published",
                                        Comment.flag_count >= school.flag_hide_threshold).values(status="hidden"))
-    if reason in URGENT_FLAGS:
-        session.exec(update(Comment).where(Comment.id == comment.id).values(urgent=True))
     session.refresh(comment)
     return comment
 
