@@ -58,6 +58,18 @@ class World:
         self.waiting = make_proposal(session, school, self.author, "with_management", title="Water")
 
 
+def _audited(w, client, url: str, data: dict):
+    """A staff act whose one trace is its audit entry: it must be written once."""
+    before = _audits(w.session)
+    return client, url, data, lambda: _audits(w.session) == before + 1
+
+
+def _one_more(w, model, client, url: str, data: dict):
+    """An act that adds one row of `model`: exactly one, after the post and a reload."""
+    before = _count(w.session, model)
+    return client, url, data, lambda: _count(w.session, model) == before + 1
+
+
 def _case(path: str):
     def register(fn):
         CASES[path] = fn
@@ -84,14 +96,14 @@ def _leave(w):
 
 @_case("/stellingen")
 def _statement(w):
-    before = _count(w.session, Statement)
-    return w.pupil, "/stellingen", {"text": "We willen een waterfontein"}, lambda: _count(w.session, Statement) == before + 1
+    return _one_more(w, Statement, w.pupil, "/stellingen", {"text": "We willen een waterfontein"})
 
 
 @_case("/stellingen/{statement_id:int}/stem")
 def _vote_statement(w):
     return (w.pupil, f"/stellingen/{w.statement.id}/stem", {"answer": "agree"},
-            lambda: _count(w.session, HasVoted, HasVoted.item_id == w.statement.id, HasVoted.item_kind == "statement") == 1)
+            lambda: _count(w.session, HasVoted, HasVoted.item_id == w.statement.id,
+                           HasVoted.item_kind == "statement") == 1)
 
 
 @_case("/peilingen/{poll_id:int}/stem")
@@ -115,10 +127,8 @@ def _flag(w):
 
 @_case("/voorstellen")
 def _proposal(w):
-    before = _count(w.session, Proposal)
-    return (w.pupil, "/voorstellen", {"title": "Een bank bij de fietsen", "body": "Om te wachten.",
-                                      "category": str(category_id(w.session, w.school))},
-            lambda: _count(w.session, Proposal) == before + 1)
+    return _one_more(w, Proposal, w.pupil, "/voorstellen", {
+        "title": "Een bank bij de fietsen", "body": "Om te wachten.", "category": str(category_id(w.session, w.school))})
 
 
 @_case("/voorstellen/{proposal_id:int}/steun")
@@ -144,17 +154,8 @@ def _withdraw(w):
 
 @_case("/council/voting/{path_kind}")
 def _create_item(w):
-    before = _count(w.session, Poll)
-    return (w.council, "/council/voting/polls", {"text": "Welke kleur?", "kind": "single", "options": "Rood\nBlauw",
-                                                 "audience": "school", "closes_at": closes_in()},
-            lambda: _count(w.session, Poll) == before + 1)
-
-
-@_case("/council/voting/{path_kind}/{item_id:int}/close")
-def _close(w):
-    before = _audits(w.session)
-    return (w.council, f"/council/voting/polls/{w.poll.id}/close", {},
-            lambda: _audits(w.session) == before + 1)
+    return _one_more(w, Poll, w.council, "/council/voting/polls", {
+        "text": "Welke kleur?", "kind": "single", "options": "Rood\nBlauw", "audience": "school", "closes_at": closes_in()})
 
 
 @_case("/council/voting/{path_kind}/{item_id:int}/live")
@@ -172,16 +173,13 @@ def _running(w) -> str:
 @_case("/staff/live/{code}/next")
 def _next(w):
     code = _running(w)
-    before = _audits(w.session)
-    return (w.council, f"/staff/live/{code}/next", {"item": f"polls/{w.poll.id}"},
-            lambda: _audits(w.session) == before + 1)
+    return _audited(w, w.council, f"/staff/live/{code}/next", {"item": f"polls/{w.poll.id}"})
 
 
 @_case("/staff/live/{code}/end")
 def _end(w):
     code = _running(w)
-    before = _audits(w.session)
-    return w.council, f"/staff/live/{code}/end", {}, lambda: _audits(w.session) == before + 1
+    return _audited(w, w.council, f"/staff/live/{code}/end", {})
 
 
 @_case("/staff/login")
@@ -205,52 +203,22 @@ def _password(w):
                                        follow_redirects=False).status_code == 303)
 
 
-@_case("/admin/staff")
-def _account(w):
-    before = _audits(w.session)
-    return (w.admin, "/admin/staff", {"username": "nieuwe", "role": "council", "password": "een lang wachtwoord hier"},
-            lambda: _audits(w.session) == before + 1)
-
-
-@_case("/admin/staff/{staff_id}/active")
-def _active(w):
-    before = _audits(w.session)
-    return (w.admin, f"/admin/staff/{w.raad.id}/active", {"active": "false"},
-            lambda: _audits(w.session) == before + 1)
-
-
-@_case("/admin/staff/{staff_id}/password")
-def _reset(w):
-    before = _audits(w.session)
-    return w.admin, f"/admin/staff/{w.raad.id}/password", {}, lambda: _audits(w.session) == before + 1
-
-
 @_case("/admin/codes")
 def _sheet(w):
-    before = _count(w.session, CodeSheet)
-    return w.admin, "/admin/codes", {"group": "3A", "count": "3"}, lambda: _count(w.session, CodeSheet) == before + 1
+    return _one_more(w, CodeSheet, w.admin, "/admin/codes", {"group": "3A", "count": "3"})
 
 
 @_case("/admin/codes/{sheet_id}/revoke")
 def _revoke(w):
     sheet_id = w.session.exec(select(CodeSheet.id)).first()
-    before = _audits(w.session)
-    return w.admin, f"/admin/codes/{sheet_id}/revoke", {}, lambda: _audits(w.session) == before + 1
+    return _audited(w, w.admin, f"/admin/codes/{sheet_id}/revoke", {})
 
 
 @_case("/admin/help/{resource_id}")
 def _help(w):
     resource = help_service.list_resources(w.session, w.school.id)[0]
-    before = _audits(w.session)
-    return (w.admin, f"/admin/help/{resource.id}", {"name": resource.name, "description": "Luistert altijd.",
-                                                    "phone": resource.phone or "102"},
-            lambda: _audits(w.session) == before + 1)
-
-
-@_case("/admin/groups")
-def _group(w):
-    before = _audits(w.session)
-    return w.admin, "/admin/groups", {"name": "6Z"}, lambda: _audits(w.session) == before + 1
+    return _audited(w, w.admin, f"/admin/help/{resource.id}",
+                    {"name": resource.name, "description": "Luistert altijd.", "phone": resource.phone or "102"})
 
 
 @_case("/council/moderation/{kind}/{item_id}")
@@ -262,18 +230,6 @@ def _decide(w):
             lambda: _count(w.session, Comment, Comment.status == "published") == 1)
 
 
-@_case("/admin/moderation")
-def _moderation(w):
-    before = _audits(w.session)
-    return w.admin, "/admin/moderation", {"mode": "pre", "threshold": "4"}, lambda: _audits(w.session) == before + 1
-
-
-@_case("/admin/moderation/names")
-def _names(w):
-    before = _audits(w.session)
-    return w.admin, "/admin/moderation/names", {"names": "Janssens"}, lambda: _audits(w.session) == before + 1
-
-
 @_case("/staff/proposals/{proposal_id:int}/move")
 def _move(w):
     return (w.management, f"/staff/proposals/{w.waiting.id}/move",
@@ -282,34 +238,23 @@ def _move(w):
                            ProposalEvent.action == "answer") == 1)
 
 
-@_case("/admin/proposals/settings")
-def _settings(w):
-    before = _audits(w.session)
-    return (w.admin, "/admin/proposals/settings", {"kind": "number", "number": "30", "response_days": "10"},
-            lambda: _audits(w.session) == before + 1)
-
-
 @_case("/admin/proposals/categories")
 def _category(w):
     category_id(w.session, w.school)
-    before = _audits(w.session)
-    return w.admin, "/admin/proposals/categories", {"name": "Sport"}, lambda: _audits(w.session) == before + 1
+    return _audited(w, w.admin, "/admin/proposals/categories", {"name": "Sport"})
 
 
 @_case("/admin/proposals/categories/{category_id:int}")
 def _rename(w):
     cid = category_id(w.session, w.school, "Andere")
-    before = _audits(w.session)
-    return (w.admin, f"/admin/proposals/categories/{cid}", {"name": "Iets anders"},
-            lambda: _audits(w.session) == before + 1)
+    return _audited(w, w.admin, f"/admin/proposals/categories/{cid}", {"name": "Iets anders"})
 
 
 @_case("/admin/proposals/holidays")
 def _holiday(w):
     day = (date.today() + timedelta(days=30)).isoformat()
-    before = _audits(w.session)
-    return (w.admin, "/admin/proposals/holidays", {"first_day": day, "last_day": day, "label": "Pedagogische dag"},
-            lambda: _audits(w.session) == before + 1)
+    return _audited(w, w.admin, "/admin/proposals/holidays",
+                    {"first_day": day, "last_day": day, "label": "Pedagogische dag"})
 
 
 @_case("/admin/proposals/holidays/{holiday_id:int}/delete")
@@ -317,8 +262,26 @@ def _unholiday(w):
     day = date.today() + timedelta(days=40)
     holiday = proposals.add_holiday(w.session, w.admin.staff, day, day, "Vrij")
     w.session.commit()
-    before = _audits(w.session)
-    return w.admin, f"/admin/proposals/holidays/{holiday.id}/delete", {}, lambda: _audits(w.session) == before + 1
+    return _audited(w, w.admin, f"/admin/proposals/holidays/{holiday.id}/delete", {})
+
+
+# Staff acts whose one trace is their audit entry: path -> (who posts, address, form).
+AUDITED = {
+    "/council/voting/{path_kind}/{item_id:int}/close": ("council", lambda w: f"/council/voting/polls/{w.poll.id}/close",
+                                                         {}),
+    "/admin/staff": ("admin", "/admin/staff",
+                     {"username": "nieuwe", "role": "council", "password": "een lang wachtwoord hier"}),
+    "/admin/staff/{staff_id}/active": ("admin", lambda w: f"/admin/staff/{w.raad.id}/active", {"active": "false"}),
+    "/admin/staff/{staff_id}/password": ("admin", lambda w: f"/admin/staff/{w.raad.id}/password", {}),
+    "/admin/groups": ("admin", "/admin/groups", {"name": "6Z"}),
+    "/admin/moderation": ("admin", "/admin/moderation", {"mode": "pre", "threshold": "4"}),
+    "/admin/moderation/names": ("admin", "/admin/moderation/names", {"names": "Janssens"}),
+    "/admin/proposals/settings": ("admin", "/admin/proposals/settings",
+                                  {"kind": "number", "number": "30", "response_days": "10"}),
+}
+for _path, (_who, _url, _data) in AUDITED.items():
+    CASES[_path] = lambda w, who=_who, url=_url, data=_data: _audited(
+        w, getattr(w, who), url(w) if callable(url) else url, data)
 
 
 def _form_routes() -> set[str]:
