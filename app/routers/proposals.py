@@ -75,7 +75,7 @@ def home_section(session, participant: Participant, school) -> dict:
 
 @router.get("/voorstellen", response_class=HTMLResponse)
 def board(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
-          state: str = "", category: str = "", q: Annotated[str, Query(max_length=200)] = "", page: str = ""):
+          state: str = "", category: str = "", q: str = "", page: str = ""):
     view = proposals.board_view(session, school, state or None, int_or_none(category), q.strip(),
                                 int_or_none(page) or 1)
     return render(request, "proposals/board.html", {"pupil": pupil, "staff": staff, "school": school,
@@ -301,7 +301,7 @@ def remove_holiday(request: Request, session: DbSession, staff: Admin, school: S
 
 @api.get("/proposals", response_model=list[schemas.ProposalOut])
 def api_list(session: DbSession, school: SchoolDep, state: str = "", category: str = "",
-             q: Annotated[str, Query(max_length=200)] = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+             q: str = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1):
     """Public proposals, 20 a page; `q` keeps those with every word in the title or text."""
     found = proposals.board(session, school, state or None, int_or_none(category), search=q.strip(), page=page)
     return [schemas.proposal_out(i) for i in found.items]

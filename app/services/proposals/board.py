@@ -63,6 +63,7 @@ def _last_events(session: Session, proposal_ids: list[int]) -> dict[int, Proposa
 
 
 PAGE_SIZE = 20
+SEARCH_MAX = 200  # longer searches are cut, not refused: a search changes nothing
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _board_query(school: School, state: str | None, category_id: int | None, sea
         query = query.where(Proposal.state == state)
     if category_id is not None:
         query = query.where(Proposal.category_id == category_id)
-    for word in search.casefold().split()[:8]:  # every word somewhere in the title or the text
+    for word in search[:SEARCH_MAX].casefold().split()[:8]:  # every word somewhere in the title or the text
         query = query.where(or_(func.lower(Proposal.title).contains(word, autoescape=True),
                                 func.lower(Proposal.body).contains(word, autoescape=True)))
     return query
