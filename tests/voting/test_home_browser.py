@@ -111,3 +111,21 @@ def test_closed_items_show_their_results(any_phone, session, seeded, new_codes, 
     assert "gesloten op" in card.inner_text()
     assert card.inner_text().count("33% (3)") == 3 and "9 antwoorden" in card.inner_text()
     assert not check(page)
+
+
+def test_the_home_and_live_page_in_arabic_read_right_to_left(any_phone, session, seeded, new_codes, make_staff):
+    raad = new_staff(session, seeded)
+    make_statement(session, raad, "Er is genoeg plaats op de speelplaats")
+    code = make_staff("council").form(f"/council/voting/statements/{make_statement(session, raad, 'Live').id}/live",
+                                      follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+    page = any_phone
+    _scan_slip(page, new_codes("3A")[0])
+    page.goto("/lang/ar?next=/overzicht")
+    page.wait_for_url("**/overzicht")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_role("heading", name="ما زال عليك").is_visible()
+    problems = check(page)
+    page.goto(f"/live/{code}")
+    assert page.get_by_role("heading", name="مباشر في القسم").is_visible()
+    problems += check(page)
+    assert not problems, "\n".join(problems)
