@@ -59,10 +59,8 @@ def _shown_item(request: Request, session, pupil, school, kind: str, item_id: in
     """An item's own page; right after a vote (a flash) it thanks, and a statement page links
     back to the statement answered before it."""
     def build(voted):
-        thanks = bool(voted)
-        done = bool(voted) and bool(voted.get("done"))
         return _item_page(request, pupil, voting.pupil_item(session, pupil, school, kind, item_id), kind,
-                          thanks=thanks, all_done=done, previous=previous, answered=voted)
+                          thanks=bool(voted), all_done=bool(voted) and bool(voted.get("done")), previous=previous)
     return flash_once(request, "voted", build)
 
 
@@ -77,7 +75,7 @@ def _after_vote(request: Request, session, pupil, kind: str, item_id: int, back:
         if following is None:
             note["done"] = True
         else:
-            target, note = f"/stellingen/{following}?na={item_id}", {"id": item_id, "next": following}
+            target = f"/stellingen/{following}?na={item_id}"
     return redirect_with_flash(request, target, "voted", note)
 
 
