@@ -4,8 +4,10 @@ import base64
 import hashlib
 import ipaddress
 import json
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import jinja2
 from cryptography.fernet import Fernet, InvalidToken
@@ -37,15 +39,28 @@ LANG_COOKIE = "inspraak_lang"
 PUPIL_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
+LOCAL_TZ = ZoneInfo("Europe/Brussels")
+
+
 def day(value) -> str:
-    """Pupil-facing dates are days, never times."""
+    """Pupil-facing dates are days, never times; a moment is first put in Belgian time."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(LOCAL_TZ)
     months = i18n.gettext("jan feb mrt apr mei jun jul aug sep okt nov dec").split()
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def until(value: datetime | None) -> str:
+    """When an item closes, in Belgian time: the day and the hour ("5 dec 2026, 08:00")."""
+    if value is None:
+        return ""
+    return f"{day(value)}, {value.astimezone(LOCAL_TZ):%H:%M}"
+
+
 templates.env.filters["day"] = day
+templates.env.filters["until"] = until
 # Text in XML (the Atom feed): control characters would make the whole feed unreadable.
 templates.env.filters["xml_text"] = clean_text
 
@@ -171,6 +186,23 @@ def set_flash(request: Request, response, name: str, value, path: str) -> None:
     token = _flash_box(request).encrypt(json.dumps(value).encode()).decode()
     response.set_cookie(cookie, token, max_age=FLASH_MAX_AGE, httponly=True, samesite="strict",
                         secure=request.app.state.settings.secure_cookies, path=path)
+
+
+def flash_once(request: Request, name: str, build, path: str = "/"):
+    """Show a flash once: `build(value)` makes the response (value None when there is none),
+    and the cookie is deleted with it, so a reload shows the page without the message."""
+    value = pop_flash(request, name)
+    response = build(value)
+    if value is not None:
+        set_flash(request, response, name, None, path)
+    return response
+
+
+def redirect_with_flash(request: Request, url: str, name: str, value, path: str = "/") -> RedirectResponse:
+    """Post/redirect/get with something to say on the next page."""
+    response = redirect(url)
+    set_flash(request, response, name, value, path)
+    return response
 
 
 def pop_flash(request: Request, name: str):

@@ -102,9 +102,10 @@ def main() -> int:
     with demo_server() as (server, _):
         with httpx.Client(base_url=server.url, headers={"accept-encoding": "gzip"}) as client:
             code = demo_codes(group="3A", codes_file=server.var_dir / "demo_codes.json")[0]
-            client.get(f"/c/{code}")  # the slip's QR code asks before the code becomes this phone's
-            joined = client.post("/aanmelden", data={"code": code, "csrf_token": client.cookies["inspraak_csrf"]},
-                                 follow_redirects=False)
+            # The slip's QR code asks before the code becomes this phone's; its form carries the token.
+            asked = client.get(f"/c/{code}").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', asked).group(1)
+            joined = client.post("/aanmelden", data={"code": code, "csrf_token": token}, follow_redirects=False)
             assert joined.status_code == 303, joined.status_code
             paths = find_items(client)
             plain = {path: measure_httpx(client, path) for path in paths}

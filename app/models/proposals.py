@@ -53,6 +53,8 @@ class Proposal(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=now_hour)
     with_management_at: datetime | None = Field(default=None)
     deadline: date | None = Field(default=None)
+    # While it looks for support: the last day a pupil can add one (set when it is published).
+    support_until: date | None = Field(default=None)
     answered_at: datetime | None = Field(default=None)
     closed_at: datetime | None = Field(default=None)
 

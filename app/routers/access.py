@@ -1,5 +1,6 @@
 """Pupil entry (code form, QR target), the pupil home and what we store; code sheets for admins."""
 
+import secrets
 from functools import partial
 from typing import Annotated
 
@@ -11,7 +12,8 @@ from app.deps import Admin, MaybePupil, Pupil, SchoolDep, csrf_protect
 from app.i18n import _
 from app.services import access, anonymity, audit, privacy, ratelimit, school as school_service
 from app.services.errors import DomainError, TooMany
-from app.web import PUPIL_COOKIE, client_key, redirect, refused, render, sign_out, write_pupil_cookie
+from app.web import (PUPIL_COOKIE, client_key, pop_flash, redirect, redirect_with_flash, refused, render, safe_next,
+                     sign_out, write_pupil_cookie)
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -23,7 +25,7 @@ def _join_rules(request: Request) -> list[ratelimit.Rule]:
             ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
 
 
-def _redeem(request: Request, session, raw_code: str):
+def _redeem(request: Request, session, raw_code: str, next_url: str = ""):
     limiter, rules = request.app.state.limiter, _join_rules(request)
     if not ratelimit.allowed_all(limiter, rules):
         raise TooMany(_("Te veel pogingen na elkaar. Wacht een paar minuten en probeer dan opnieuw."))
@@ -32,7 +34,8 @@ def _redeem(request: Request, session, raw_code: str):
     except DomainError:
         ratelimit.count_failure(limiter, rules)  # only wrong codes count: a class with right codes gets in
         raise
-    response = redirect("/overzicht")
+    # Back to where the code was asked (the live question), so one scan is enough.
+    response = redirect(safe_next(next_url, "/overzicht"))
     write_pupil_cookie(request, response, participant.secret, participant.code_id)
     return response
 
@@ -47,11 +50,12 @@ def start(request: Request, pupil: MaybePupil, school: SchoolDep):
 
 
 @router.post("/aanmelden")
-def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = ""):
+def join(request: Request, session: DbSession, code: Annotated[str, Form(max_length=64)] = "",
+         next: Annotated[str, Form(max_length=40)] = ""):
     try:
-        return _redeem(request, session, code)
+        return _redeem(request, session, code, next)
     except DomainError as exc:
-        return refused(request, session, exc, partial(_start_page, request), code=code)
+        return refused(request, session, exc, partial(_start_page, request), code=code, next=safe_next(next, ""))
 
 
 @router.get("/c/{code}", response_class=HTMLResponse)
@@ -86,20 +90,36 @@ def what_we_store(request: Request, pupil: MaybePupil):
 # --- admin: code sheets -------------------------------------------------------------
 
 @router.get("/admin/codes", response_class=HTMLResponse)
-def code_sheets(request: Request, session: DbSession, staff: Admin):
+def code_sheets(request: Request, session: DbSession, staff: Admin, verlopen: int = 0):
+    notice = _("De codes van een blad zie je alleen de eerste minuten na het maken. Kwijt? Trek het blad in en "
+               "maak een nieuw.") if verlopen else None
     return render(request, "access/admin_codes.html", {
         "staff": staff, "groups": school_service.list_groups(session, staff.school_id),
-        "sheets": access.list_sheets(session, staff.school_id)})
+        "sheets": access.list_sheets(session, staff.school_id), "notice": notice})
 
 
-@router.post("/admin/codes", response_class=HTMLResponse)
-def make_sheet(request: Request, session: DbSession, staff: Admin, school: SchoolDep,
+@router.post("/admin/codes")
+def make_sheet(request: Request, session: DbSession, staff: Admin,
                group: Annotated[str, Form()], count: Annotated[int, Form()]):
-    sheet, codes = access.create_codes(session, request.app.state.secret,
-                                       school_service.find_group(session, staff.school_id, group), count)
+    """Makes the codes, then redirects to their page: the codes go along as the random seed
+    they were drawn from, in a short-lived encrypted cookie, so a reload shows the same sheet
+    and never makes a second one."""
+    seed = secrets.token_bytes(32)
+    sheet, _codes = access.create_codes(session, request.app.state.secret,
+                                        school_service.find_group(session, staff.school_id, group), count, seed)
     audit.record(session, staff, "codes.create", "code_sheet", sheet.id, f"{group}: {count}")
+    url = f"/admin/codes/{sheet.id}"
+    return redirect_with_flash(request, url, "sheet", {"seed": seed.hex(), "count": count, "group": group}, path=url)
+
+
+@router.get("/admin/codes/{sheet_id:int}", response_class=HTMLResponse)
+def sheet_page(request: Request, staff: Admin, school: SchoolDep, sheet_id: int):
+    made = pop_flash(request, "sheet")
+    if made is None:  # the codes exist only for a few minutes after making them
+        return redirect("/admin/codes?verlopen=1")
+    codes = anonymity.codes_from_seed(bytes.fromhex(made["seed"]), int(made["count"]))
     return render(request, "access/sheet.html", {
-        "school": school, "group": group, "slips": access.slips(request.app.state.settings.public_url, codes)})
+        "school": school, "group": made["group"], "slips": access.slips(request.app.state.settings.public_url, codes)})
 
 
 @router.post("/admin/codes/{sheet_id}/revoke")

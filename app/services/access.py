@@ -1,5 +1,6 @@
 """Participation codes: make, print, revoke and redeem. Only lookup values are stored."""
 
+import secrets
 from dataclasses import dataclass
 
 import segno
@@ -27,29 +28,19 @@ class Participant:
         return anonymity.pseudonym(self.secret, kind, item_id)
 
 
-def create_codes(session: Session, server_key: bytes, group: Group, count: int) -> tuple[CodeSheet, list[str]]:
-    """New codes for a group. The plain codes are returned once, for printing, and then forgotten."""
+def create_codes(session: Session, server_key: bytes, group: Group, count: int,
+                 seed: bytes | None = None) -> tuple[CodeSheet, list[str]]:
+    """New codes for a group, drawn from `seed` (random when not given). The plain codes are
+    returned once, for printing, and then forgotten: only their lookups are stored."""
     if not 1 <= count <= MAX_CODES_PER_SHEET:
         raise DomainError(_("Kies een aantal tussen 1 en {max}.").format(max=MAX_CODES_PER_SHEET))
     sheet = CodeSheet(school_id=group.school_id, group_id=group.id, count=count)
     session.add(sheet)
     session.flush()
-    codes: list[str] = []
-    seen: set[str] = set()
-    while len(codes) < count:
-        code = anonymity.generate_code()
-        if code in seen:
-            continue
-        seen.add(code)
-        codes.append(code)
-        session.add(
-            ParticipationCode(
-                school_id=group.school_id,
-                group_id=group.id,
-                sheet_id=sheet.id,
-                lookup=anonymity.lookup_value(server_key, code),
-            )
-        )
+    codes = anonymity.codes_from_seed(seed or secrets.token_bytes(32), count)
+    for code in codes:
+        session.add(ParticipationCode(school_id=group.school_id, group_id=group.id, sheet_id=sheet.id,
+                                      lookup=anonymity.lookup_value(server_key, code)))
     session.flush()
     return sheet, codes
 

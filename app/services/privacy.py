@@ -38,7 +38,7 @@ WHAT_WE_STORE: list[Kept] = [
             "reacties, en niemand anders kan ze aan jou of aan elkaar koppelen.")),
     Kept("contentflag", ("id", "school_id", "target_kind", "target_id", "pseudonym", "reason", "cleared"),
          N_("Je meldingen"),
-         N_("Welke reactie gemeld werd en waarom (pesten, persoonlijke info, ongepast, spam). In plaats van wie "
+         N_("Welke reactie gemeld werd en waarom (pesten, persoonlijke info, ongepast, spam, iemand in gevaar). In plaats van wie "
             "meldde, bewaren we een schuilnaam die alleen voor die ene reactie geldt: zo kan je dezelfde reactie "
             "maar één keer melden, en niemand kan je meldingen aan jou of aan elkaar koppelen.")),
     Kept("statement", ("id", "school_id", "whole_school", "opens_at", "closes_at", "results", "erased",
@@ -68,7 +68,8 @@ WHAT_WE_STORE: list[Kept] = [
             "wissen we dit: alleen de tellers blijven.")),
     Kept("proposal", ("id", "school_id", "category_id", "title", "body", "state", "urgent", "verdict",
                       "author_nonce", "author_tag", "support_count", "decision", "rejection_reason", "review_date",
-                      "created_at", "changed_at", "with_management_at", "deadline", "answered_at", "closed_at"),
+                      "created_at", "changed_at", "with_management_at", "deadline", "support_until", "answered_at",
+                      "closed_at"),
          N_("Je voorstellen"),
          N_("De titel, de tekst en de categorie van je voorstel, hoe ver het staat, het aantal steunen, het "
             "antwoord van de directie en de data van elke stap (een stap van een leerling tot op het uur). Wie het "

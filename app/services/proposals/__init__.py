@@ -10,6 +10,7 @@ A module per concern; callers use the names re-exported here (`proposals.submit(
 - supports     supports and the threshold that sends a proposal to management
 - board        the board, one proposal, figures, the feed, what staff pages show
 - moderated    proposals in the moderation queue and as comment targets
+- similar      public proposals that look like a new one
 
 Supports are keyed by a per-proposal pseudonym and deleted when the proposal leaves the support
 phase, so afterwards nobody can tell who supported it: only the count stays.
@@ -25,7 +26,8 @@ from app.services.proposals.settings import (add_category, add_holiday, audience
 from app.services.proposals.lifecycle import (create, is_author, pupil_role, staff_move, submit, transition,
                                               withdraw)
 from app.services.proposals.supports import apply_threshold, has_supported, save_settings, support, unsupport
-from app.services.proposals.board import (Figures, Item, admin_view, board, board_view, by_state, changed_since,
+from app.services.proposals.similar import similar
+from app.services.proposals.board import (PAGE_SIZE, BoardPage, Figures, Item, admin_view, board, board_view, by_state, changed_since,
                                           council_view, figures, followable, management_view, mine,
                                           open_for_support, outcomes, timeline, to_answer, visible)
 from app.services.proposals.moderated import comment_target, decide, pending
@@ -37,7 +39,7 @@ __all__ = [
     "add_holiday", "audience_size", "categories", "holiday_ranges", "holidays", "remove_holiday",
     "rename_category", "support_threshold", "create", "is_author", "pupil_role", "staff_move", "submit",
     "transition", "withdraw", "apply_threshold", "has_supported", "save_settings", "support", "unsupport",
-    "Figures", "Item", "admin_view", "board", "board_view", "by_state", "changed_since", "council_view",
+    "similar", "PAGE_SIZE", "BoardPage", "Figures", "Item", "admin_view", "board", "board_view", "by_state", "changed_since", "council_view",
     "figures", "followable", "management_view", "mine", "open_for_support", "outcomes", "timeline", "to_answer",
     "visible", "comment_target", "decide", "pending",
 ]

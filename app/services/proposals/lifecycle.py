@@ -19,7 +19,8 @@ from app.services import audit, moderation, shared
 from app.services.access import Participant
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.proposals.rules import (ACTIONS, ACTOR_OF_ROLE, BODY_MAX, DECISIONS, PUBLIC_STATES,
-                                          SUPPORT_STATES, TEXT_MAX, TITLE_MAX, refusal, staff_role, targets)
+                                          SUPPORT_SCHOOL_DAYS, SUPPORT_STATES, TEXT_MAX, TITLE_MAX, refusal, staff_role,
+                                          targets)
 from app.services.proposals.school_days import add_school_days
 from app.services.proposals.settings import categories, holiday_ranges
 from app.timeutil import now_hour, utcnow
@@ -76,6 +77,9 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
         text = text or _("De leerlingenraad paste de tekst een beetje aan.")
     from_state = proposal.state
     proposal.state, proposal.changed_at = to_state, when
+    if to_state == "published":
+        proposal.support_until = add_school_days(when.date(), SUPPORT_SCHOOL_DAYS,
+                                                 holiday_ranges(session, proposal.school_id))
     if to_state == "with_management":
         proposal.with_management_at = when
         proposal.deadline = add_school_days(when.date(), school_of(session, proposal).response_days,

@@ -31,6 +31,8 @@ STATE_LABELS = {
 PUBLIC_STATES = ("published", "with_management", "answered", "in_progress", "done", "not_done")
 # Pupils may add or take back a support only in these states.
 SUPPORT_STATES = ("published", "with_management")
+# How long a published proposal looks for support, in school days (its `support_until`).
+SUPPORT_SCHOOL_DAYS = 20
 
 DECISIONS = {"accepted": N_("Aanvaard"), "partly": N_("Deels aanvaard"), "declined": N_("Niet aanvaard")}
 # Why a proposal was not published: the shared moderation.REJECT_REASONS, so one queue fits all.
