@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import i18n
 from app.security.bounds import clean_text
-from app.timeutil import utcnow
+from app.timeutil import local, local_date, utcnow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Compiled once and kept: no check of every template file's time on each render (auto_reload).
@@ -38,14 +38,24 @@ PUPIL_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
 def day(value) -> str:
-    """Pupil-facing dates are days, never times."""
+    """Pupil-facing dates are days, never times: the Belgian calendar day of a stored time."""
     if value is None:
         return ""
+    value = local_date(value)
     months = i18n.gettext("jan feb mrt apr mei jun jul aug sep okt nov dec").split()
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def day_and_time(value) -> str:
+    """A staff-facing moment (the audit log), in Belgian time: "3 dec 2026 14:05"."""
+    if value is None:
+        return ""
+    return f"{day(value)} {local(value):%H:%M}"
+
+
 templates.env.filters["day"] = day
+templates.env.filters["when"] = day_and_time
+templates.env.filters["local_date"] = local_date
 # Text in XML (the Atom feed): control characters would make the whole feed unreadable.
 templates.env.filters["xml_text"] = clean_text
 

@@ -4,7 +4,7 @@ own and followed proposals, the outcomes feed, and what each staff page shows.""
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -19,7 +19,7 @@ from app.services.proposals.rules import PUBLIC_STATES, STATES, actions_for
 from app.services.proposals.school_days import is_overdue, school_days_between, school_year_start
 from app.services.proposals.settings import audience_size, categories, holiday_ranges, holidays, support_threshold
 from app.services.proposals.supports import has_supported
-from app.timeutil import today
+from app.timeutil import local_date, start_of_day, today
 
 
 @dataclass
@@ -147,11 +147,11 @@ def figures(session: Session, school_id: int, on: date | None = None) -> Figures
         Proposal.school_id == school_id, Proposal.deadline.is_not(None), Proposal.state.in_(PUBLIC_STATES))))
     answered = [p for p in with_deadline if p.answered_at is not None]
     late_waiting = [p for p in with_deadline if p.answered_at is None and is_overdue(p, on)]
-    on_time = sum(1 for p in answered if p.answered_at.date() <= p.deadline)
+    on_time = sum(1 for p in answered if local_date(p.answered_at) <= p.deadline)
     free = holiday_ranges(session, school_id)
-    durations = [school_days_between(p.with_management_at.date(), p.answered_at.date(), free)
+    durations = [school_days_between(local_date(p.with_management_at), local_date(p.answered_at), free)
                  for p in answered if p.with_management_at is not None]
-    year_start = datetime.combine(school_year_start(on), time.min, tzinfo=UTC)
+    year_start = start_of_day(school_year_start(on))
     done = session.exec(select(func.count(Proposal.id)).where(
         Proposal.school_id == school_id, Proposal.state == "done", Proposal.closed_at >= year_start)).one()
     return Figures(on_time=on_time, judged=len(answered) + len(late_waiting),

@@ -22,7 +22,7 @@ from app.services.proposals.rules import (ACTIONS, ACTOR_OF_ROLE, BODY_MAX, DECI
                                           SUPPORT_STATES, TEXT_MAX, TITLE_MAX, refusal, staff_role, targets)
 from app.services.proposals.school_days import add_school_days
 from app.services.proposals.settings import categories, holiday_ranges
-from app.timeutil import now_hour, utcnow
+from app.timeutil import local_date, now_hour, utcnow
 
 
 def _clean(text: str | None, limit: int = TEXT_MAX) -> str:
@@ -49,7 +49,7 @@ def _check_input(action: str, text: str, decision: str | None, outcome: str | No
             raise DomainError(_("Kies of het voorstel gedaan of niet gedaan is."))
         if not text:
             raise DomainError(_("Schrijf wat er gedaan is, of waarom niet."))
-        if review_date is not None and review_date <= when.date():
+        if review_date is not None and review_date <= local_date(when):
             raise DomainError(_("De datum om opnieuw te bekijken moet later zijn dan vandaag."))
     if action == "reject" and reason not in moderation.REJECT_REASONS:
         raise DomainError(_("Kies een reden waarom het voorstel niet online komt."))
@@ -78,7 +78,7 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
     proposal.state, proposal.changed_at = to_state, when
     if to_state == "with_management":
         proposal.with_management_at = when
-        proposal.deadline = add_school_days(when.date(), school_of(session, proposal).response_days,
+        proposal.deadline = add_school_days(local_date(when), school_of(session, proposal).response_days,
                                             holiday_ranges(session, proposal.school_id))
     if action == "answer":
         proposal.decision, proposal.answered_at = decision, when
