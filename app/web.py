@@ -16,7 +16,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import i18n
 from app.security.bounds import clean_text
-from app.timeutil import local, local_date, utcnow
+from app.i18n import day, day_and_time
+from app.services.access import sheet_name
+from app.timeutil import local_date, utcnow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Compiled once and kept: no check of every template file's time on each render (auto_reload).
@@ -37,23 +39,8 @@ LANG_COOKIE = "inspraak_lang"
 PUPIL_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
-def day(value) -> str:
-    """Pupil-facing dates are days, never times: the Belgian calendar day of a stored time."""
-    if value is None:
-        return ""
-    value = local_date(value)
-    months = i18n.gettext("jan feb mrt apr mei jun jul aug sep okt nov dec").split()
-    return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-def day_and_time(value) -> str:
-    """A staff-facing moment (the audit log), in Belgian time: "3 dec 2026 14:05"."""
-    if value is None:
-        return ""
-    return f"{day(value)} {local(value):%H:%M}"
-
-
 templates.env.filters["day"] = day
+templates.env.globals["sheet_name"] = sheet_name
 templates.env.filters["when"] = day_and_time
 templates.env.filters["local_date"] = local_date
 # Text in XML (the Atom feed): control characters would make the whole feed unreadable.

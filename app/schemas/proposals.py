@@ -26,6 +26,7 @@ class MoveForm(BaseModel):
     outcome: str = ""
     review_date: str = ""
     reason: str = ""
+    new_deadline: str = ""
 
 
 class TimelineEntryOut(BaseModel):

@@ -14,8 +14,9 @@ from app.models import School, Staff
 from app.models.proposals import Proposal, ProposalEvent
 from app.services.access import Participant
 from app.services.errors import NotFound
+from app.services.proposals import desk
 from app.services.proposals.lifecycle import is_author
-from app.services.proposals.rules import PUBLIC_STATES, STATES, actions_for
+from app.services.proposals.rules import CONFIRMED, PUBLIC_STATES, STATES, actions_for
 from app.services.proposals.school_days import is_overdue, school_days_between, school_year_start
 from app.services.proposals.settings import audience_size, categories, holiday_ranges, holidays, support_threshold
 from app.services.proposals.supports import has_supported
@@ -192,11 +193,15 @@ def board_view(session: Session, school: School, state: str | None, category_id:
 def council_view(session: Session, school: School) -> dict:
     return {"groups": by_state(session, school.id), "names": category_names(session, school.id),
             "actions": {state: actions_for(state, "council") for state in STATES},
-            "threshold": support_threshold(session, school)}
+            "threshold": support_threshold(session, school), "confirm_first": CONFIRMED}
 
 
 def management_view(session: Session, school: School) -> dict:
-    return {"items": to_answer(session, school.id), "names": category_names(session, school.id), "today": today()}
+    return {"items": desk.waiting(session, school), "today": today()}
+
+
+def answered_view(session: Session, school: School) -> dict:
+    return {"items": desk.answered(session, school), "today": today()}
 
 
 def admin_view(session: Session, school: School) -> dict:
