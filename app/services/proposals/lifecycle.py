@@ -126,7 +126,7 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
         text = text or _("De leerlingenraad paste de tekst een beetje aan.")
     from_state = proposal.state
     proposal.state, proposal.changed_at = to_state, when
-    if to_state == "with_management":
+    if to_state == "with_management" and from_state != "with_management":
         proposal.with_management_at = when
         proposal.deadline = add_school_days(local_date(when), school_of(session, proposal).response_days,
                                             holiday_ranges(session, proposal.school_id))
