@@ -157,6 +157,8 @@ def test_admin_journey(screen, session, school, new_codes, make_staff):
     journey.visit("/admin/audit")
     assert page.get_by_text(f"{admin.staff.username} trok codeblad 2 (3A,").is_visible()
     journey.visit(f"/admin/audit?dag={today().isoformat()}")
+    for path in ("/admin/groups", "/admin/staff", "/admin/help", "/admin/moderation", "/admin/proposals"):
+        journey.visit(path)
     journey.check()
 
 
