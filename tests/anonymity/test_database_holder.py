@@ -8,6 +8,7 @@ moved, and to find erased rows after closing.
 """
 
 import random
+import subprocess
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -131,9 +132,13 @@ def _database_bytes(engine) -> bytes:
     """What a copy of the database holds on disk (SQLite: the file and its write-ahead log;
     PostgreSQL: the files of the pupil tables and their indexes)."""
     if engine.dialect.name == "sqlite":
+        # Read by another process: closing a descriptor of the file here would drop every POSIX
+        # lock this process holds on it, and the next process to close its last connection
+        # would then take the write-ahead log away from this process's open connections.
         path = Path(engine.url.database)
         wal = Path(str(path) + "-wal")
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        files = [str(path)] + ([str(wal)] if wal.exists() else [])
+        return subprocess.run(["cat", *files], capture_output=True, check=True).stdout
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("CHECKPOINT"))  # what is in shared memory reaches the files, as in a copy
         datadir = conn.execute(sa.text("SHOW data_directory")).scalar()

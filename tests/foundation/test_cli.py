@@ -15,15 +15,6 @@ from app.services import access, anonymity
 from conftest import ROOT, TEST_KEY
 
 
-@pytest.fixture(autouse=True)
-def fresh_connections(app_instance, test_engine):
-    """Another process wrote to the database file: this process reopens it afterwards rather than
-    keep connections whose cached view of the file predates those writes."""
-    yield
-    app_instance.state.engine.dispose()
-    test_engine.dispose()
-
-
 def run(settings, *args, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "INSPRAAK_DATABASE_URL": settings.db_url, "INSPRAAK_SECRET_KEY": TEST_KEY,
            "INSPRAAK_VAR_DIR": str(settings.var_dir), "INSPRAAK_PUBLIC_URL": "https://school.example"}
