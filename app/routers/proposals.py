@@ -267,8 +267,11 @@ def confirm_move(request: Request, session: DbSession, staff: AnyStaff, school: 
 
 
 def _back(staff, action: str, proposal_id: int, done: str = "") -> str:
-    page = ("/management/proposals/beantwoord" if action == "correct" else "/management/proposals") \
-        if staff.role == "management" else "/council/proposals"
+    """The staff page a move was made from, at the proposal; `done` names the move just made."""
+    if staff.role != "management":
+        page = "/council/proposals"
+    else:
+        page = "/management/proposals/beantwoord" if action == "correct" else "/management/proposals"
     return f"{page}{'?klaar=' + done if done else ''}#p{proposal_id}"
 
 

@@ -28,7 +28,7 @@ from app.services.proposals.lifecycle import (check_move, create, is_author, pup
 from app.services.proposals.supports import apply_threshold, has_supported, save_settings, support, unsupport
 from app.services.proposals.board import (Figures, Item, admin_view, answered_view, board, board_view, by_state, changed_since,
                                           council_view, figures, followable, management_view, mine,
-                                          open_for_support, outcomes, timeline, to_answer, visible)
+                                          open_for_support, outcomes, timeline, visible)
 from app.services.proposals.moderated import comment_target, decide, pending
 from app.services.proposals import desk
 
@@ -40,6 +40,6 @@ __all__ = [
     "rename_category", "support_threshold", "create", "is_author", "pupil_role", "staff_move", "submit",
     "transition", "withdraw", "apply_threshold", "has_supported", "save_settings", "support", "unsupport",
     "Figures", "Item", "admin_view", "answered_view", "board", "board_view", "by_state", "changed_since", "council_view",
-    "figures", "followable", "management_view", "mine", "open_for_support", "outcomes", "timeline", "to_answer",
+    "figures", "followable", "management_view", "mine", "open_for_support", "outcomes", "timeline",
     "visible", "comment_target", "decide", "pending", "desk",
 ]

@@ -177,13 +177,6 @@ def by_state(session: Session, school_id: int) -> dict[str, list[Proposal]]:
     return groups
 
 
-def to_answer(session: Session, school_id: int) -> list[Proposal]:
-    """Proposals waiting for management, the nearest deadline first."""
-    return list(session.exec(select(Proposal).where(
-        Proposal.school_id == school_id, Proposal.state == "with_management")
-        .order_by(Proposal.deadline, Proposal.id)))
-
-
 def board_view(session: Session, school: School, state: str | None, category_id: int | None) -> dict:
     return {"items": board(session, school, state, category_id), "figures": figures(session, school.id),
             "categories": categories(session, school.id), "public_states": PUBLIC_STATES,
