@@ -41,6 +41,22 @@ class Journey:
         self.page.wait_for_load_state()
         self.found += problems(self.page)
 
+    def sign_in(self, username: str):
+        login_staff_in_browser(self.page, username)
+        self.page.wait_for_url("**/staff")
+        self.here()
+
+    def confirm(self, ask, yes: str, done: str, unchanged=lambda: True):
+        """Click `ask` (a locator), check the confirmation page and that `unchanged()` still
+        holds there (nothing was done yet), say yes, wait for `done`."""
+        ask.click()
+        self.page.wait_for_url("**/bevestig**")
+        self.here()
+        assert unchanged(), "acted before the confirmation"
+        self.page.get_by_role("button", name=yes).click()
+        self.page.get_by_text(done).first.wait_for()
+        self.here()
+
     def check(self):
         assert not self.found, "\n".join(self.found)
 
@@ -54,9 +70,7 @@ def test_council_journey(screen, session, school, author, target, make_pupil, ma
     make_statement(session, council.staff, f"De {LONG_WORD} moet online staan voor alle leerlingen van de school")
     make_poll(session, council.staff, f"Waar leggen we de {LONG_WORD}?")
     page, journey = screen, Journey(screen)
-    login_staff_in_browser(page, council.staff.username)
-    page.wait_for_url("**/staff")
-    journey.here()
+    journey.sign_in(council.staff.username)
     assert page.locator(".counter.alert", has_text="daarvan dringend").inner_text().startswith("1")
     journey.visit("/council/moderation")
     first = page.locator("li.card").first
@@ -69,13 +83,9 @@ def test_council_journey(screen, session, school, author, target, make_pupil, ma
     journey.visit("/council/proposals")
     card = page.locator(f"#p{submitted.id}")
     card.locator("select").select_option("person")
-    card.get_by_role("button", name="Niet publiceren…").click()
-    page.wait_for_url(f"**/staff/proposals/{submitted.id}/bevestig**")
-    journey.here()
-    assert reload(session, submitted.id).state == "submitted"
-    page.get_by_role("button", name="Ja, niet publiceren").click()
-    page.get_by_text("Het voorstel is niet gepubliceerd.").wait_for()
-    journey.here()
+    journey.confirm(card.get_by_role("button", name="Niet publiceren…"), "Ja, niet publiceren",
+                    "Het voorstel is niet gepubliceerd.",
+                    unchanged=lambda: reload(session, submitted.id).state == "submitted")
     assert reload(session, submitted.id).state == "rejected_by_moderation"
     journey.visit("/council/voting")
     journey.check()
@@ -91,9 +101,7 @@ def test_management_journey(screen, session, school, author, make_staff):
     answered = make_proposal(session, school, author, "answered", title="Water op school")
     session.commit()
     page, journey = screen, Journey(screen)
-    login_staff_in_browser(page, management.staff.username)
-    page.wait_for_url("**/staff")
-    journey.here()
+    journey.sign_in(management.staff.username)
     assert page.locator(".counter.alert", has_text="daarvan te laat").inner_text().startswith("1")
     journey.visit("/management/proposals")
     assert "2 dagen te laat" in page.locator(f"#p{late.id}").inner_text()
@@ -101,24 +109,17 @@ def test_management_journey(screen, session, school, author, make_staff):
     assert "Belangrijk voor veel leerlingen." in card.inner_text()  # the council's reason
     card.get_by_text("Deels aanvaard").click()
     card.locator("textarea").first.fill("Deels: we overdekken de helft dit jaar.")
-    card.get_by_role("button", name="Antwoord nakijken en publiceren…").click()
-    page.wait_for_url("**/bevestig**")
-    journey.here()
-    assert reload(session, waiting.id).state == "with_management"
-    page.get_by_role("button", name="Ja, antwoord publiceren").click()
-    page.get_by_text("Je antwoord staat op de openbare tijdlijn.").wait_for()
-    journey.here()
+    journey.confirm(card.get_by_role("button", name="Antwoord nakijken en publiceren…"), "Ja, antwoord publiceren",
+                    "Je antwoord staat op de openbare tijdlijn.",
+                    unchanged=lambda: reload(session, waiting.id).state == "with_management")
     assert reload(session, waiting.id).decision == "partly"
     card = page.locator(f"#p{late.id}")
     card.locator("summary", has_text="Meer tijd nodig?").click()
     new_date = proposals.add_school_days(today(), 10)
     card.locator("input[type=date]").fill(new_date.isoformat())
     card.locator("textarea").nth(1).fill("We wachten op het advies van de ouderraad.")
-    card.get_by_role("button", name="Meer tijd vragen…").click()
-    page.wait_for_url("**/bevestig**")
-    journey.here()
-    page.get_by_role("button", name="Ja, meer tijd vragen").click()
-    page.get_by_text("De nieuwe datum staat op de openbare tijdlijn.").wait_for()
+    journey.confirm(card.get_by_role("button", name="Meer tijd vragen…"), "Ja, meer tijd vragen",
+                    "De nieuwe datum staat op de openbare tijdlijn.")
     assert reload(session, late.id).deadline == new_date
     journey.visit(f"/voorstellen/{late.id}")
     assert "De directie vraagt meer tijd" in page.inner_text("main")
@@ -126,11 +127,8 @@ def test_management_journey(screen, session, school, author, make_staff):
     card = page.locator(f"#p{answered.id}")
     card.locator("summary", has_text="Antwoord verbeteren").click()
     card.locator("textarea").fill("Deels: zo en zo, vanaf januari.")
-    card.get_by_role("button", name="Verbetering nakijken…").click()
-    page.wait_for_url("**/bevestig**")
-    journey.here()
-    page.get_by_role("button", name="Ja, verbetering publiceren").click()
-    page.get_by_text("Je verbeterde antwoord staat op de openbare tijdlijn.").wait_for()
+    journey.confirm(card.get_by_role("button", name="Verbetering nakijken…"), "Ja, verbetering publiceren",
+                    "Je verbeterde antwoord staat op de openbare tijdlijn.")
     journey.visit(f"/voorstellen/{answered.id}")
     assert page.locator(".timeline .corrected").count() == 1
     journey.check()
@@ -143,9 +141,7 @@ def test_admin_journey(screen, session, school, new_codes, make_staff):
     for name in (f"5{LONG_WORD}", "6B"):
         admin.form("/admin/groups", {"name": name, "parent": ""})
     page, journey = screen, Journey(screen)
-    login_staff_in_browser(page, admin.staff.username)
-    page.wait_for_url("**/staff")
-    journey.here()
+    journey.sign_in(admin.staff.username)
     journey.visit("/admin/codes")
     assert page.locator("h3", has_text="Blad 1 · 3A · eerste lesuur").is_visible()
     page.locator("li.card", has_text="Blad 2 · 3A").get_by_role("link", name="Intrekken…").click()
