@@ -1,6 +1,9 @@
 """Code sheets get a number per school and a name; a timeline entry can carry a new deadline.
 
 Sheets made before get their id as number, so every sheet of a school keeps a distinct one.
+Plain ALTER TABLE, no batch copy of the tables: on SQLite a copy would have to drop `codesheet`,
+which participation codes point at (foreign keys are on), so it would fail on a database in use.
+The columns keep their server defaults for the same reason.
 
 Revision ID: 0008
 Revises: 0007
@@ -18,21 +21,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('codesheet', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('number', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False,
-                                      server_default=''))
+    op.add_column('codesheet', sa.Column('number', sa.Integer(), nullable=False, server_default='0'))
+    op.add_column('codesheet', sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False,
+                                         server_default=''))
     op.execute("UPDATE codesheet SET number = id")
-    with op.batch_alter_table('codesheet', schema=None) as batch_op:
-        batch_op.alter_column('number', server_default=None)
-        batch_op.alter_column('label', server_default=None)
-    with op.batch_alter_table('proposalevent', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('new_deadline', sa.Date(), nullable=True))
+    op.add_column('proposalevent', sa.Column('new_deadline', sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('proposalevent', schema=None) as batch_op:
-        batch_op.drop_column('new_deadline')
-    with op.batch_alter_table('codesheet', schema=None) as batch_op:
-        batch_op.drop_column('label')
-        batch_op.drop_column('number')
+    op.drop_column('proposalevent', 'new_deadline')
+    op.drop_column('codesheet', 'label')
+    op.drop_column('codesheet', 'number')
