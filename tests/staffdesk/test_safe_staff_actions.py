@@ -119,6 +119,7 @@ def test_revoking_a_sheet_is_confirmed_first_and_said_in_the_log(app, admin, ses
     assert f'href="/admin/codes/{sheet.id}/intrekken"' in page and "/revoke" not in page
     confirm = admin.get(f"/admin/codes/{sheet.id}/intrekken").text
     assert f"Blad {sheet.number} · 3A" in confirm and "De 2 codes van dit blad werken daarna niet meer." in confirm
+    assert f'<button class="danger">Ja, blad {sheet.number} intrekken</button>' in confirm
     assert sheets(session)[0].revoked_at is None
     r = admin.form(f"/admin/codes/{sheet.id}/revoke", follow_redirects=False)
     assert r.status_code == 303 and sheets(session)[0].revoked_at is not None

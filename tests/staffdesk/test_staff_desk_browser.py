@@ -67,7 +67,8 @@ def test_council_journey(screen, session, school, author, target, make_pupil, ma
     say(make_pupil(), OK)
     submitted = make_proposal(session, school, author, "submitted", title="Een naam in de titel")
     make_proposal(session, school, author, "in_progress", title=f"Een {LONG_WORD} voor iedereen")
-    make_statement(session, council.staff, f"De {LONG_WORD} moet online staan voor alle leerlingen van de school")
+    statement = make_statement(session, council.staff,
+                               f"De {LONG_WORD} moet online staan voor alle leerlingen van de school")
     make_poll(session, council.staff, f"Waar leggen we de {LONG_WORD}?")
     page, journey = screen, Journey(screen)
     journey.sign_in(council.staff.username)
@@ -88,6 +89,14 @@ def test_council_journey(screen, session, school, author, target, make_pupil, ma
                     unchanged=lambda: reload(session, submitted.id).state == "submitted")
     assert reload(session, submitted.id).state == "rejected_by_moderation"
     journey.visit("/council/voting")
+    journey.visit(f"/council/voting/statements/{statement.id}")
+    page.get_by_role("link", name="Nu sluiten…").click()
+    page.wait_for_url("**/sluiten")
+    journey.here()
+    page.get_by_role("button", name="Ja, nu sluiten").click()
+    page.wait_for_url(f"**/council/voting/statements/{statement.id}")
+    assert "Wie wat stemde, is gewist" in page.inner_text("main")
+    journey.visit("/staff/password")
     journey.check()
 
 
