@@ -263,11 +263,14 @@ def confirm_move(request: Request, session: DbSession, staff: AnyStaff, school: 
                        form=form)
     return render(request, "proposals/confirm.html", {
         "staff": staff, "proposal": proposal, "form": form, "labels": labels(), "fields": _move_fields(form),
-        "back": _back(staff, form.action, proposal_id)})
+        "back": _back(staff, form, proposal_id)})
 
 
-def _back(staff, action: str, proposal_id: int, done: str = "") -> str:
+def _back(staff, form: schemas.MoveForm, proposal_id: int, done: str = "") -> str:
     """The staff page a move was made from, at the proposal; `done` names the move just made."""
+    if form.queue:
+        return f"/council/moderation{'?klaar=' + done if done else ''}"
+    action = form.action
     if staff.role != "management":
         page = "/council/proposals"
     else:
@@ -287,7 +290,7 @@ def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: Sc
             raise
         return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
                        form=form)
-    return redirect(_back(staff, form.action, proposal_id, form.action))
+    return redirect(_back(staff, form, proposal_id, form.action))
 
 
 def _admin_page(request: Request, session, staff, school, status_code: int = 200, **extra):

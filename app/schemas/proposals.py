@@ -27,6 +27,7 @@ class MoveForm(BaseModel):
     review_date: str = ""
     reason: str = ""
     new_deadline: str = ""
+    queue: str = ""  # "1" when the move started in the moderation queue: it goes back there
 
 
 class TimelineEntryOut(BaseModel):

@@ -130,3 +130,18 @@ def test_revoking_a_sheet_is_confirmed_first_and_said_in_the_log(app, admin, ses
     username = admin.staff.username
     assert re.search(rf"{username} trok codeblad {sheet.number} \(3A, \d+ \w+ \d{{4}}\) in\. beheerder", log)
     assert "codes.revoke" not in log
+
+
+def test_not_publishing_a_proposal_from_the_queue_is_confirmed_and_goes_back_there(council, session, school, author):
+    p = make_proposal(session, school, author, "submitted", title="Meer bankjes")
+    queue = council.get("/council/moderation").text
+    item = queue[queue.index(f'id="q-proposal-{p.id}"'):]
+    item = item[:item.index("</li>")]
+    assert f'method="get" action="/staff/proposals/{p.id}/bevestig"' in item and "Afwijzen…" in item
+    query = {"action": "reject", "reason": "offtopic", "queue": "1"}
+    confirm = council.get(f"/staff/proposals/{p.id}/bevestig", params=query).text
+    assert 'href="/council/moderation"' in confirm and 'name="queue" value="1"' in confirm
+    assert reload(session, p.id).state == "submitted"
+    r = council.form(f"/staff/proposals/{p.id}/move", query, follow_redirects=False)
+    assert r.headers["location"] == "/council/moderation?klaar=reject"
+    assert reload(session, p.id).state == "rejected_by_moderation" and reload(session, p.id).rejection_reason == "offtopic"
