@@ -4,10 +4,8 @@ import base64
 import hashlib
 import ipaddress
 import json
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import jinja2
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,7 +16,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import i18n
 from app.security.bounds import clean_text
-from app.timeutil import utcnow
+from app.i18n import day, day_and_time
+from app.services.access import sheet_name
+from app.timeutil import local_date, utcnow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Compiled once and kept: no check of every template file's time on each render (auto_reload).
@@ -39,28 +39,11 @@ LANG_COOKIE = "inspraak_lang"
 PUPIL_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
-LOCAL_TZ = ZoneInfo("Europe/Brussels")
-
-
-def day(value) -> str:
-    """Pupil-facing dates are days, never times; a moment is first put in Belgian time."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        value = value.astimezone(LOCAL_TZ)
-    months = i18n.gettext("jan feb mrt apr mei jun jul aug sep okt nov dec").split()
-    return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-def until(value: datetime | None) -> str:
-    """When an item closes, in Belgian time: the day and the hour ("5 dec 2026, 08:00")."""
-    if value is None:
-        return ""
-    return f"{day(value)}, {value.astimezone(LOCAL_TZ):%H:%M}"
-
-
 templates.env.filters["day"] = day
-templates.env.filters["until"] = until
+templates.env.globals["sheet_name"] = sheet_name
+templates.env.filters["when"] = day_and_time
+templates.env.filters["until"] = day_and_time  # when an item closes: day and hour
+templates.env.filters["local_date"] = local_date
 # Text in XML (the Atom feed): control characters would make the whole feed unreadable.
 templates.env.filters["xml_text"] = clean_text
 

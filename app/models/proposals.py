@@ -72,6 +72,7 @@ class ProposalEvent(SQLModel, table=True):
     text: str = Field(default="", max_length=2000)
     decision: str | None = Field(default=None, max_length=20)
     review_date: date | None = Field(default=None)
+    new_deadline: date | None = Field(default=None)  # "extend": the new public date for an answer
     created_at: datetime = Field(default_factory=utcnow)
 
 

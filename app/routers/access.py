@@ -89,41 +89,61 @@ def what_we_store(request: Request, pupil: MaybePupil):
 
 # --- admin: code sheets -------------------------------------------------------------
 
-@router.get("/admin/codes", response_class=HTMLResponse)
-def code_sheets(request: Request, session: DbSession, staff: Admin, verlopen: int = 0):
-    notice = _("De codes van een blad zie je alleen de eerste minuten na het maken. Kwijt? Trek het blad in en "
-               "maak een nieuw.") if verlopen else None
+def _codes_page(request: Request, session, staff, status_code: int = 200, **extra):
     return render(request, "access/admin_codes.html", {
         "staff": staff, "groups": school_service.list_groups(session, staff.school_id),
-        "sheets": access.list_sheets(session, staff.school_id), "notice": notice})
+        "sheets": access.list_sheets(session, staff.school_id), "label_max": access.LABEL_MAX, **extra},
+        status_code=status_code)
 
 
-@router.post("/admin/codes")
+@router.get("/admin/codes", response_class=HTMLResponse)
+def code_sheets(request: Request, session: DbSession, staff: Admin, ingetrokken: int = 0, verlopen: int = 0):
+    revoked = next((pair for pair in access.list_sheets(session, staff.school_id) if pair[0].id == ingetrokken), None)
+    notice = _("De codes van een blad zie je alleen de eerste minuten na het maken. Kwijt? Trek het blad in en "
+               "maak een nieuw.") if verlopen else None
+    return _codes_page(request, session, staff, revoked=revoked, notice=notice)
+
+
+@router.post("/admin/codes", response_class=HTMLResponse)
 def make_sheet(request: Request, session: DbSession, staff: Admin,
-               group: Annotated[str, Form()], count: Annotated[int, Form()]):
+               group: Annotated[str, Form()], count: Annotated[int, Form()],
+               label: Annotated[str, Form(max_length=200)] = ""):
     """Makes the codes, then redirects to their page: the codes go along as the random seed
     they were drawn from, in a short-lived encrypted cookie, so a reload shows the same sheet
     and never makes a second one."""
     seed = secrets.token_bytes(32)
-    sheet, _codes = access.create_codes(session, request.app.state.secret,
-                                        school_service.find_group(session, staff.school_id, group), count, seed)
+    try:
+        found = school_service.find_group(session, staff.school_id, group)
+        sheet, _codes = access.create_codes(session, request.app.state.secret, found, count, label, seed)
+    except DomainError as exc:
+        return refused(request, session, exc, partial(_codes_page, request, session, staff), label=label)
     audit.record(session, staff, "codes.create", "code_sheet", sheet.id, f"{group}: {count}")
     url = f"/admin/codes/{sheet.id}"
     return redirect_with_flash(request, url, "sheet", {"seed": seed.hex(), "count": count, "group": group}, path=url)
 
 
 @router.get("/admin/codes/{sheet_id:int}", response_class=HTMLResponse)
-def sheet_page(request: Request, staff: Admin, school: SchoolDep, sheet_id: int):
+def sheet_page(request: Request, session: DbSession, staff: Admin, school: SchoolDep, sheet_id: int):
     made = pop_flash(request, "sheet")
     if made is None:  # the codes exist only for a few minutes after making them
         return redirect("/admin/codes?verlopen=1")
+    sheet, group = access.get_sheet(session, staff.school_id, sheet_id)
     codes = anonymity.codes_from_seed(bytes.fromhex(made["seed"]), int(made["count"]))
     return render(request, "access/sheet.html", {
-        "school": school, "group": made["group"], "slips": access.slips(request.app.state.settings.public_url, codes)})
+        "school": school, "group": group.name, "sheet": sheet,
+        "slips": access.slips(request.app.state.settings.public_url, codes)})
 
 
-@router.post("/admin/codes/{sheet_id}/revoke")
+@router.get("/admin/codes/{sheet_id:int}/intrekken", response_class=HTMLResponse)
+def confirm_revoke(request: Request, session: DbSession, staff: Admin, sheet_id: int):
+    sheet, group = access.get_sheet(session, staff.school_id, sheet_id)
+    if sheet.revoked_at is not None:
+        return redirect("/admin/codes")
+    return render(request, "access/revoke.html", {"staff": staff, "sheet": sheet, "group": group})
+
+
+@router.post("/admin/codes/{sheet_id:int}/revoke")
 def revoke_sheet(session: DbSession, staff: Admin, sheet_id: int):
     access.revoke_sheet(session, staff.school_id, sheet_id)
     audit.record(session, staff, "codes.revoke", "code_sheet", sheet_id)
-    return redirect("/admin/codes")
+    return redirect(f"/admin/codes?ingetrokken={sheet_id}")

@@ -19,6 +19,7 @@ from app.routers.help import held_context, sent, sent_page
 from app.schemas import moderation as schemas
 from app.services import moderation
 from app.services.errors import DomainError
+from app.timeutil import local_date
 from app.web import is_htmx, redirect, redirect_with_flash, refused, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -200,7 +201,7 @@ def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: s
 @api.get("/moderation/queue")
 def api_queue(session: DbSession, staff: Council):
     return {"items": [{"kind": i.kind, "id": i.id, "text": i.text, "urgent": i.urgent, "verdict": i.verdict,
-                       "day": i.created_at.date().isoformat(), "context": i.context, "url": i.url,
+                       "day": local_date(i.created_at).isoformat(), "context": i.context, "url": i.url,
                        "hidden": i.hidden, "flag_reasons": list(i.flag_reasons)}
                       for i in moderation.queue(session, staff.school_id)]}
 

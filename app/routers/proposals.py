@@ -217,32 +217,84 @@ def _management_page(request: Request, session, staff, school, status_code: int 
         status_code=status_code)
 
 
+def _answered_page(request: Request, session, staff, school, status_code: int = 200, **extra):
+    return render(request, "proposals/answered.html", {
+        "staff": staff, "labels": labels(), **proposals.answered_view(session, school), **extra},
+        status_code=status_code)
+
+
+def _staff_page(staff, action: str):
+    """The page a staff move is made from, to show it again with a message."""
+    if staff.role != "management":
+        return _council_page
+    return _answered_page if action == "correct" else _management_page
+
+
+def _move_fields(form: schemas.MoveForm) -> dict:
+    return {"text": form.text, "decision": form.decision or None, "outcome": form.outcome or None,
+            "review_date": parse_date(form.review_date), "reason": form.reason or None,
+            "new_deadline": parse_date(form.new_deadline)}
+
+
 @router.get("/council/proposals", response_class=HTMLResponse)
-def council_page(request: Request, session: DbSession, staff: Council, school: SchoolDep):
-    return _council_page(request, session, staff, school)
+def council_page(request: Request, session: DbSession, staff: Council, school: SchoolDep, klaar: str = ""):
+    return _council_page(request, session, staff, school, done=klaar)
 
 
 @router.get("/management/proposals", response_class=HTMLResponse)
-def management_page(request: Request, session: DbSession, staff: Management, school: SchoolDep):
-    return _management_page(request, session, staff, school)
+def management_page(request: Request, session: DbSession, staff: Management, school: SchoolDep, klaar: str = ""):
+    return _management_page(request, session, staff, school, done=klaar)
+
+
+@router.get("/management/proposals/beantwoord", response_class=HTMLResponse)
+def answered_page(request: Request, session: DbSession, staff: Management, school: SchoolDep, klaar: str = ""):
+    return _answered_page(request, session, staff, school, done=klaar)
+
+
+@router.get("/staff/proposals/{proposal_id:int}/bevestig", response_class=HTMLResponse)
+def confirm_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
+                 form: Annotated[schemas.MoveForm, Query()]):
+    """The confirmation page of a move that pupils feel at once or that cannot be taken back.
+    Its form posts the same fields to the move below; a move that would be refused is refused
+    here already, on the page it came from."""
+    page = _staff_page(staff, form.action)
+    try:
+        proposal = proposals.check_move(session, staff, proposal_id, form.action, **_move_fields(form))
+    except DomainError as exc:
+        if exc.status_code == 403 or staff.role not in ("council", "management"):
+            raise
+        return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
+                       form=form)
+    return render(request, "proposals/confirm.html", {
+        "staff": staff, "proposal": proposal, "form": form, "labels": labels(), "fields": _move_fields(form),
+        "back": _back(staff, form, proposal_id)})
+
+
+def _back(staff, form: schemas.MoveForm, proposal_id: int, done: str = "") -> str:
+    """The staff page a move was made from, at the proposal; `done` names the move just made."""
+    if form.queue:
+        return f"/council/moderation{'?klaar=' + done if done else ''}"
+    action = form.action
+    if staff.role != "management":
+        page = "/council/proposals"
+    else:
+        page = "/management/proposals/beantwoord" if action == "correct" else "/management/proposals"
+    return f"{page}{'?klaar=' + done if done else ''}#p{proposal_id}"
 
 
 @router.post("/staff/proposals/{proposal_id:int}/move")
 def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
                form: Annotated[schemas.MoveForm, Form()]):
     """Every staff move goes here; the permission table decides who may make it (403 otherwise)."""
-    page = _management_page if staff.role == "management" else _council_page
+    page = _staff_page(staff, form.action)
     try:
-        proposals.staff_move(session, staff, proposal_id, form.action, text=form.text,
-                             decision=form.decision or None, outcome=form.outcome or None,
-                             review_date=parse_date(form.review_date), reason=form.reason or None)
+        proposals.staff_move(session, staff, proposal_id, form.action, **_move_fields(form))
     except DomainError as exc:
         if exc.status_code == 403 or staff.role not in ("council", "management"):
             raise
         return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
                        form=form)
-    back = "/management/proposals" if staff.role == "management" else "/council/proposals"
-    return redirect(f"{back}#p{proposal_id}")
+    return redirect(_back(staff, form, proposal_id, form.action))
 
 
 def _admin_page(request: Request, session, staff, school, status_code: int = 200, **extra):

@@ -270,6 +270,16 @@ def council_item_csv(session: DbSession, school: SchoolDep, staff: AnyStaff, pat
     return _csv(voting.results_csv([view]), f"{view.kind}-{view.id}.csv")
 
 
+@router.get("/council/voting/{path_kind}/{item_id:int}/sluiten", response_class=HTMLResponse)
+def confirm_close(request: Request, session: DbSession, school: SchoolDep, staff: Council, path_kind: str,
+                  item_id: int):
+    """Closing erases who voted and cannot be undone: a confirmation page first."""
+    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    if not view.is_open:
+        return redirect(f"/council/voting/{path_kind}/{item_id}")
+    return render(request, "voting/close_confirm.html", {"staff": staff, "v": view, "path_kind": path_kind})
+
+
 @router.post("/council/voting/{path_kind}/{item_id:int}/close")
 def close_item(session: DbSession, staff: Council, path_kind: str, item_id: int):
     voting.close_now(session, staff, _kind(path_kind), item_id)

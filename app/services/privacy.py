@@ -25,10 +25,10 @@ WHAT_WE_STORE: list[Kept] = [
          N_("We bewaren je code niet. We bewaren alleen een vingerafdruk ervan, gemaakt met een "
             "geheime sleutel, en de klas of het jaar van het strookje. Wie welk strookje kreeg, "
             "weet niemand: dat hebben we nooit geweten.")),
-    Kept("codesheet", ("id", "school_id", "group_id", "count", "created_at", "revoked_at"),
+    Kept("codesheet", ("id", "school_id", "group_id", "number", "label", "count", "created_at", "revoked_at"),
          N_("Het blad met strookjes"),
-         N_("Voor welke groep het blad was, hoeveel strookjes erop stonden en wanneer het gemaakt "
-            "of ingetrokken werd (tot op het uur).")),
+         N_("Voor welke groep het blad was, zijn nummer en naam, hoeveel strookjes erop stonden en wanneer "
+            "het gemaakt of ingetrokken werd (tot op het uur). Niet wie welk strookje kreeg.")),
     Kept("comment", ("id", "position", "school_id", "target_kind", "target_id", "parent_id", "body", "status", "urgent",
                      "verdict", "reject_reason", "flag_count", "edited", "author_nonce", "author_tag", "created_at"),
          N_("Je reacties"),
@@ -76,7 +76,7 @@ WHAT_WE_STORE: list[Kept] = [
             "voorstel schreef, bewaren we niet. We bewaren een willekeurig getal en een vingerafdruk die alleen met "
             "jouw code na te rekenen is: zo kan jij je voorstel terugvinden en intrekken, en niemand anders.")),
     Kept("proposalevent", ("id", "school_id", "proposal_id", "actor", "action", "from_state", "to_state", "text",
-                           "decision", "review_date", "created_at"),
+                           "decision", "review_date", "new_deadline", "created_at"),
          N_("De tijdlijn van een voorstel"),
          N_("Elke stap van een voorstel: wat er gebeurde, de uitleg erbij en de datum. Bij een stap van een "
             "leerling staat alleen 'een leerling' en het uur, nooit wie.")),

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import assert_accessible, login_staff_in_browser
 from support import set_school
-from support.pages import SMALL_TARGETS, problems
+from support.pages import SMALL_TARGETS, problems as _problems
 from support.moderation import OK, say
 from support.proposals import make_proposal, new_participant
 from support.voting import make_poll, make_statement, new_staff
@@ -19,11 +19,6 @@ def small_phone(browser, app, live_server):
     page = context.new_page()
     yield page
     context.close()
-
-
-def _problems(page, path: str) -> list[str]:
-    """What is wrong with one page; every page is visited so one run shows every problem."""
-    return problems(page, path)
 
 
 def test_pupil_pages_fit_a_small_phone(small_phone, app, session, seeded, new_codes, make_pupil):

@@ -71,7 +71,11 @@ def test_management_answers_and_the_pupil_sees_it(phone, desktop, seeded, new_co
     card.get_by_label("Deels aanvaard").check()
     card.get_by_label("Uitleg voor de leerlingen (verplicht)").fill(
         "We zetten een fontein op de eerste verdieping. Voor elke gang is er geen budget.")
-    card.get_by_role("button", name="Antwoord publiceren").click()
+    card.get_by_role("button", name="Antwoord nakijken en publiceren…").click()
+    desktop.wait_for_url("**/bevestig**")  # the answer is shown once more before it is public
+    assert_accessible(desktop)
+    assert reload(session, proposal.id).state == "with_management"
+    desktop.get_by_role("button", name="Ja, antwoord publiceren").click()
     desktop.wait_for_url("**/management/proposals*")
     assert "Er wacht geen voorstel op een antwoord" in desktop.locator("main").inner_text()
     assert reload(session, proposal.id).state == "answered"

@@ -34,14 +34,18 @@ SMALL_TARGETS = """() => {
 PHONES = {"320": {"width": 320, "height": 640}, "390": {"width": 390, "height": 844}}
 
 
-def check(page) -> list[str]:
-    """What is wrong with the page open now (every check runs, so one run shows every problem)."""
+def problems(page, path: str | None = None) -> list[str]:
+    """What is wrong with one page (opened first when a path is given); every check runs, so
+    one run shows every problem."""
+    if path is not None:
+        page.goto(path)
+    where = path or page.url
     found = []
     width = page.viewport_size["width"]
     if (scroll := page.evaluate("() => document.documentElement.scrollWidth")) > width:
-        found.append(f"{page.url} scrolls sideways ({scroll} px wide at {width})")
+        found.append(f"{where} scrolls sideways ({scroll} px wide at {width})")
     if small := page.evaluate(SMALL_TARGETS):
-        found.append(f"{page.url}: tap targets under 44×44 px: {small}")
+        found.append(f"{where}: tap targets under 44×44 px: {small}")
     try:
         assert_accessible(page)
     except AssertionError as e:
@@ -49,9 +53,9 @@ def check(page) -> list[str]:
     return found
 
 
-def problems(page, path: str) -> list[str]:
-    page.goto(path)
-    return check(page)
+def check(page) -> list[str]:
+    """What is wrong with the page open now."""
+    return problems(page)
 
 
 @pytest.fixture(params=sorted(PHONES))

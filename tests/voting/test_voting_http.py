@@ -406,7 +406,7 @@ def test_pupils_cannot_open_the_projector(pupil, council, session, raad):
 def test_vote_page_html_and_css_fit_in_14_kb(pupil, session, raad, app):
     st = make_statement(session, raad)
     poll = make_poll(session, raad, options="\n".join(f"Antwoord {i}" for i in range(10)))
-    css = pupil.get("/static/inspraak-2.css").content
+    css = pupil.get("/static/inspraak-3.css").content
     for url in (f"/stellingen/{st.id}", f"/peilingen/{poll.id}"):
         html = pupil.get(url).content
         assert len(html) + len(css) <= 14 * 1024, (url, len(html), len(css))

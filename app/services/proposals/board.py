@@ -4,7 +4,7 @@ own and followed proposals, the outcomes feed, and what each staff page shows.""
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
@@ -14,13 +14,14 @@ from app.models import School, Staff
 from app.models.proposals import Proposal, ProposalEvent
 from app.services.access import Participant
 from app.services.errors import NotFound
+from app.services.proposals import desk
 from app.services.proposals.lifecycle import is_author
-from app.services.proposals.rules import PUBLIC_STATES, STATES, actions_for
+from app.services.proposals.rules import CONFIRMED, PUBLIC_STATES, STATES, actions_for
 from app.services.proposals.school_days import (answered_late, is_overdue, school_days_between, school_year_start,
                                                 support_ended)
 from app.services.proposals.settings import audience_size, categories, holiday_ranges, holidays, support_threshold
 from app.services.proposals.supports import has_supported
-from app.timeutil import today
+from app.timeutil import local_date, start_of_day, today
 
 
 @dataclass
@@ -196,11 +197,11 @@ def figures(session: Session, school_id: int, on: date | None = None) -> Figures
         Proposal.school_id == school_id, Proposal.deadline.is_not(None), Proposal.state.in_(PUBLIC_STATES))))
     answered = [p for p in with_deadline if p.answered_at is not None]
     late_waiting = [p for p in with_deadline if p.answered_at is None and is_overdue(p, on)]
-    on_time = sum(1 for p in answered if p.answered_at.date() <= p.deadline)
+    on_time = sum(1 for p in answered if local_date(p.answered_at) <= p.deadline)
     free = holiday_ranges(session, school_id)
-    durations = [school_days_between(p.with_management_at.date(), p.answered_at.date(), free)
+    durations = [school_days_between(local_date(p.with_management_at), local_date(p.answered_at), free)
                  for p in answered if p.with_management_at is not None]
-    year_start = datetime.combine(school_year_start(on), time.min, tzinfo=UTC)
+    year_start = start_of_day(school_year_start(on))
     done = session.exec(select(func.count(Proposal.id)).where(
         Proposal.school_id == school_id, Proposal.state == "done", Proposal.closed_at >= year_start)).one()
     return Figures(on_time=on_time, judged=len(answered) + len(late_waiting),
@@ -225,13 +226,6 @@ def by_state(session: Session, school_id: int) -> dict[str, list[Proposal]]:
     return groups
 
 
-def to_answer(session: Session, school_id: int) -> list[Proposal]:
-    """Proposals waiting for management, the nearest deadline first."""
-    return list(session.exec(select(Proposal).where(
-        Proposal.school_id == school_id, Proposal.state == "with_management")
-        .order_by(Proposal.deadline, Proposal.id)))
-
-
 def board_view(session: Session, school: School, state: str | None, category_id: int | None, search: str = "",
                page: int = 1) -> dict:
     found = board(session, school, state, category_id, search=search, page=page)
@@ -243,11 +237,15 @@ def board_view(session: Session, school: School, state: str | None, category_id:
 def council_view(session: Session, school: School) -> dict:
     return {"groups": by_state(session, school.id), "names": category_names(session, school.id),
             "actions": {state: actions_for(state, "council") for state in STATES},
-            "threshold": support_threshold(session, school)}
+            "threshold": support_threshold(session, school), "confirm_first": CONFIRMED}
 
 
 def management_view(session: Session, school: School) -> dict:
-    return {"items": to_answer(session, school.id), "names": category_names(session, school.id), "today": today()}
+    return {"items": desk.waiting(session, school), "today": today()}
+
+
+def answered_view(session: Session, school: School) -> dict:
+    return {"items": desk.answered(session, school), "today": today()}
 
 
 def admin_view(session: Session, school: School) -> dict:

@@ -21,11 +21,11 @@ import hashlib
 import json
 import sys
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 from app.services.screening import corpus, features, lexicon, model
 from app.services.screening.verdict import URGENT, combine, decide
+from app.timeutil import today
 
 SEED = 20261203
 C = 32.0  # inverse regularisation, chosen by cross-validation on the corpus (docs/screening.md)
@@ -148,7 +148,7 @@ def train(c: float = C, out: Path = model.MODEL_FILE, report: Path = REPORT, dev
     final = {name: _fit(x, _target(labels, name), c) for name in CLASSES}
     digest = hashlib.sha256(corpus.CORPUS.read_bytes()).hexdigest()
     header = {
-        "version": model.VERSION, "trained": date.today().isoformat(), "seed": SEED, "classes": list(CLASSES),
+        "version": model.VERSION, "trained": today().isoformat(), "seed": SEED, "classes": list(CLASSES),
         "features": {"bits": features.BITS, "char_n": list(features.CHAR_N), "window": features.WINDOW,
                      "concepts": features.concepts_digest(), "weights": features.WEIGHTS,
                      "hash": "crc32(utf-8 of 'w:'word | 'b:'w1 w2 | 'c:'char n-gram) mod 2**bits, sign bit 31",
