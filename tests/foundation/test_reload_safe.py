@@ -208,7 +208,7 @@ def _sheet(w):
     return _one_more(w, CodeSheet, w.admin, "/admin/codes", {"group": "3A", "count": "3"})
 
 
-@_case("/admin/codes/{sheet_id}/revoke")
+@_case("/admin/codes/{sheet_id:int}/revoke")
 def _revoke(w):
     sheet_id = w.session.exec(select(CodeSheet.id)).first()
     return _audited(w, w.admin, f"/admin/codes/{sheet_id}/revoke", {})
