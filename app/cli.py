@@ -161,12 +161,12 @@ def cmd_codes(args) -> int:
         key = session.info["server_key"]
         school = _school(session)
         group = school_service.find_group(session, school.id, args.group)
-        _sheet, codes = access.create_codes(session, key, group, args.count)
+        sheet, codes = access.create_codes(session, key, group, args.count)
         session.commit()
     if args.sheet:
-        css = (Path(__file__).parent / "static" / "inspraak-2.css").read_text()
+        css = (Path(__file__).parent / "static" / "inspraak-3.css").read_text()
         html = templates.get_template("access/sheet.html").render(
-            request=None, school=school, group=group.name, inline_css=css,
+            request=None, school=school, group=group.name, sheet=sheet, inline_css=css,
             slips=access.slips(settings.public_url, codes))
         Path(args.sheet).write_text(html, encoding="utf-8")
         print(f"{len(codes)} strookjes geschreven naar {args.sheet}", file=sys.stderr)

@@ -15,6 +15,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from app.timeutil import local, local_date
+
 LOCALES = ("nl", "en", "fr", "tr", "ar")
 # Each language named in itself, for the language switch.
 NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français", "tr": "Türkçe", "ar": "العربية"}
@@ -48,6 +50,23 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
+
+
+def day(value) -> str:
+    """A date as people read it, "3 dec 2026": dates are days, and a stored time's day is its
+    Belgian calendar day."""
+    if value is None:
+        return ""
+    value = local_date(value)
+    months = gettext("jan feb mrt apr mei jun jul aug sep okt nov dec").split()
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def day_and_time(value) -> str:
+    """A staff-facing moment (the audit log), in Belgian time: "3 dec 2026 14:05"."""
+    if value is None:
+        return ""
+    return f"{day(value)} {local(value):%H:%M}"
 
 
 def N_(message: str) -> str:

@@ -171,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     domains.wire()
     app.state.home_sections = domains.home_sections()
     app.state.staff_links = domains.staff_links
+    app.state.staff_counters = domains.staff_counters
     for router in domains.routers():
         app.include_router(router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")

@@ -16,7 +16,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from app import i18n
 from app.security.bounds import clean_text
-from app.timeutil import utcnow
+from app.i18n import day, day_and_time
+from app.services.access import sheet_name
+from app.timeutil import local_date, utcnow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Compiled once and kept: no check of every template file's time on each render (auto_reload).
@@ -37,15 +39,11 @@ LANG_COOKIE = "inspraak_lang"
 PUPIL_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 
-def day(value) -> str:
-    """Pupil-facing dates are days, never times."""
-    if value is None:
-        return ""
-    months = i18n.gettext("jan feb mrt apr mei jun jul aug sep okt nov dec").split()
-    return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
 templates.env.filters["day"] = day
+templates.env.globals["sheet_name"] = sheet_name
+templates.env.filters["when"] = day_and_time
+templates.env.filters["until"] = day_and_time  # when an item closes: day and hour
+templates.env.filters["local_date"] = local_date
 # Text in XML (the Atom feed): control characters would make the whole feed unreadable.
 templates.env.filters["xml_text"] = clean_text
 
@@ -171,6 +169,23 @@ def set_flash(request: Request, response, name: str, value, path: str) -> None:
     token = _flash_box(request).encrypt(json.dumps(value).encode()).decode()
     response.set_cookie(cookie, token, max_age=FLASH_MAX_AGE, httponly=True, samesite="strict",
                         secure=request.app.state.settings.secure_cookies, path=path)
+
+
+def flash_once(request: Request, name: str, build, path: str = "/"):
+    """Show a flash once: `build(value)` makes the response (value None when there is none),
+    and the cookie is deleted with it, so a reload shows the page without the message."""
+    value = pop_flash(request, name)
+    response = build(value)
+    if value is not None:
+        set_flash(request, response, name, None, path)
+    return response
+
+
+def redirect_with_flash(request: Request, url: str, name: str, value, path: str = "/") -> RedirectResponse:
+    """Post/redirect/get with something to say on the next page."""
+    response = redirect(url)
+    set_flash(request, response, name, value, path)
+    return response
 
 
 def pop_flash(request: Request, name: str):

@@ -53,6 +53,8 @@ class Proposal(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=now_hour)
     with_management_at: datetime | None = Field(default=None)
     deadline: date | None = Field(default=None)
+    # While it looks for support: the last day a pupil can add one (set when it is published).
+    support_until: date | None = Field(default=None)
     answered_at: datetime | None = Field(default=None)
     closed_at: datetime | None = Field(default=None)
 
@@ -70,6 +72,7 @@ class ProposalEvent(SQLModel, table=True):
     text: str = Field(default="", max_length=2000)
     decision: str | None = Field(default=None, max_length=20)
     review_date: date | None = Field(default=None)
+    new_deadline: date | None = Field(default=None)  # "extend": the new public date for an answer
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -11,7 +11,8 @@ from app.deps import Admin, MaybePupil, SchoolDep, csrf_protect
 from app.schemas import help as schemas
 from app.services import help as help_service
 from app.timeutil import utcnow
-from app.web import redirect, render
+from app.services.moderation import Screened
+from app.web import flash_once, redirect, redirect_with_flash, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
@@ -31,6 +32,24 @@ def held_context(session, school_id: int, screened) -> dict:
         return {"screened": screened}
     lines = help_service.box_lines(help_service.list_resources(session, school_id), screened.verdict, utcnow())
     return {"screened": screened, "box_lines": lines}
+
+
+def sent(request: Request, url: str, screened, **extra):
+    """Post/redirect/get after a pupil sent a text: what the screening said goes along in a
+    short-lived flash, so the next page can thank or show the help lines, once."""
+    return redirect_with_flash(request, url, "sent", {
+        "status": screened.status, "urgent": screened.urgent, "verdict": screened.verdict, **extra})
+
+
+def sent_page(request: Request, session, school_id: int, build):
+    """The page after `sent`: build(context) gets the message's context, or None when there is
+    no flash (a reload, or a visit later): then it shows the page without the message."""
+    def make(value):
+        if value is None:
+            return build(None)
+        screened = Screened(str(value.get("status", "")), bool(value.get("urgent")), str(value.get("verdict", "")))
+        return build({**held_context(session, school_id, screened), "sent": value})
+    return flash_once(request, "sent", make)
 
 
 @router.get("/admin/help", response_class=HTMLResponse)

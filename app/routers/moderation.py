@@ -15,11 +15,12 @@ from app.db import DbSession
 from app.deps import Admin, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
 from app.models import School
-from app.routers.help import held_context
+from app.routers.help import held_context, sent, sent_page
 from app.schemas import moderation as schemas
 from app.services import moderation
 from app.services.errors import DomainError
-from app.web import is_htmx, redirect, refused, render
+from app.timeutil import local_date
+from app.web import is_htmx, redirect, redirect_with_flash, refused, render
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)])
@@ -47,7 +48,19 @@ def _comments(request: Request, session, pupil, staff, kind: str, target_id: int
 @router.get("/reacties/{kind}/{target_id:int}", response_class=HTMLResponse)
 def comments_page(request: Request, session: DbSession, pupil: MaybePupil, staff: MaybeStaff, kind: str,
                   target_id: int):
-    return _comments(request, session, pupil, staff, kind, target_id)
+    if pupil is None:
+        return _comments(request, session, pupil, staff, kind, target_id)
+    # After a plain form post: the thank-you (or the help lines) of the text just sent, or the
+    # flag's notice, once.
+    return sent_page(request, session, pupil.school_id, lambda ctx: _comments(
+        request, session, pupil, staff, kind, target_id, **_after_post(ctx)))
+
+
+def _after_post(ctx: dict | None) -> dict:
+    if ctx is None:
+        return {}
+    notice = ctx["sent"].get("notice")
+    return {"notice": notice} if notice else {k: v for k, v in ctx.items() if k != "sent"}
 
 
 @router.post("/reacties/{kind}/{target_id:int}", response_class=HTMLResponse)
@@ -59,11 +72,13 @@ def post_comment(request: Request, session: DbSession, pupil: Pupil, kind: str, 
     except DomainError as exc:
         return refused(request, session, exc, partial(_comments, request, session, pupil, None, kind, target_id),
                        body=body, reply_to=parent_id)
+    if not is_htmx(request):
+        return sent(request, f"/reacties/{kind}/{target_id}", screened)
     return _comments(request, session, pupil, None, kind, target_id, **held_context(session, pupil.school_id, screened))
 
 
 @router.post("/reacties/{comment_id:int}/melden", response_class=HTMLResponse)
-def flag_comment(request: Request, session: DbSession, pupil: Pupil, comment_id: int,
+def flag_comment(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, comment_id: int,
                  reason: Annotated[str, Form(max_length=40)] = ""):
     try:
         comment = moderation.flag_comment(session, pupil, comment_id, reason)
@@ -72,8 +87,11 @@ def flag_comment(request: Request, session: DbSession, pupil: Pupil, comment_id:
         comment = moderation.get_comment(session, pupil.school_id, comment_id)
         return refused(request, session, exc, partial(_comments, request, session, pupil, None, comment.target_kind,
                                                       comment.target_id))
-    return _comments(request, session, pupil, None, comment.target_kind, comment.target_id,
-                     notice=_("Bedankt voor je melding. De leerlingenraad kijkt ernaar."))
+    notice = moderation.flag_notice(school, comment, reason)
+    if not is_htmx(request):
+        return redirect_with_flash(request, f"/reacties/{comment.target_kind}/{comment.target_id}", "sent",
+                                   {"notice": notice})
+    return _comments(request, session, pupil, None, comment.target_kind, comment.target_id, notice=notice)
 
 
 @router.get("/regels", response_class=HTMLResponse)
@@ -183,7 +201,7 @@ def api_post_comment(request: Request, session: DbSession, pupil: Pupil, kind: s
 @api.get("/moderation/queue")
 def api_queue(session: DbSession, staff: Council):
     return {"items": [{"kind": i.kind, "id": i.id, "text": i.text, "urgent": i.urgent, "verdict": i.verdict,
-                       "day": i.created_at.date().isoformat(), "context": i.context, "url": i.url,
+                       "day": local_date(i.created_at).isoformat(), "context": i.context, "url": i.url,
                        "hidden": i.hidden, "flag_reasons": list(i.flag_reasons)}
                       for i in moderation.queue(session, staff.school_id)]}
 

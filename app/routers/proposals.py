@@ -1,22 +1,22 @@
 """Proposals: the public board "Wat deden we ermee?", proposal pages, submitting, supporting,
 following (in a cookie), the Atom feed of outcomes, staff pages and the JSON API.
 
-Two signed cookies live here, because they are HTTP: the proposals a phone follows (with the
-last timeline entry it saw of each) and the ids of the pupil's own proposals. Neither is ever
-stored on the server; the own-proposal ids are always checked against the author tag.
+A signed cookie lives here, because it is HTTP: the proposals a phone follows (with the last
+timeline entry it saw of each); it is never stored on the server. A pupil's own proposals need
+no cookie: their author tags are made again from the slip's secret, in any browser.
 """
 
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from itsdangerous import BadSignature
 
 from app.db import DbSession
 from app.deps import (Admin, AnyStaff, Council, Management, MaybePupil, MaybeStaff, Pupil, SchoolDep, csrf_protect,
                       json_only)
-from app.routers.help import held_context
+from app.routers.help import sent, sent_page
 from app.schemas import proposals as schemas
 from app.services import moderation, proposals
 from app.services.access import Participant
@@ -27,11 +27,11 @@ from app.web import PUPIL_MAX_AGE, is_htmx, redirect, refused, render, set_cooki
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["proposals"])
 
-FOLLOW_COOKIE, MINE_COOKIE = "inspraak_follow", "inspraak_mine"
-MAX_FOLLOWS, MAX_MINE = 60, 60
+FOLLOW_COOKIE = "inspraak_follow"
+MAX_FOLLOWS = 60
 
 
-# --- the two cookies -----------------------------------------------------------------------------
+# --- the follow cookie -----------------------------------------------------------------------------
 
 def read_follows(request: Request) -> dict[int, int]:
     """Followed proposal id -> id of the last timeline entry this phone saw of it."""
@@ -48,18 +48,6 @@ def write_follows(request: Request, response, follows: dict[int, int]) -> None:
                signer(request, "proposals-follow").dumps({str(k): v for k, v in kept.items()}), PUPIL_MAX_AGE)
 
 
-def read_mine(request: Request) -> list[int]:
-    try:
-        return [int(i) for i in signer(request, "proposals-mine").loads(request.cookies.get(MINE_COOKIE, ""))]
-    except (BadSignature, TypeError, ValueError):
-        return []
-
-
-def write_mine(request: Request, response, ids: list[int]) -> None:
-    set_cookie(request, response, MINE_COOKIE, signer(request, "proposals-mine").dumps(ids[-MAX_MINE:]),
-               PUPIL_MAX_AGE)
-
-
 # --- shared bits ---------------------------------------------------------------------------------
 
 def labels() -> dict:
@@ -71,14 +59,15 @@ def labels() -> dict:
 
 
 def home_section(session, participant: Participant, school) -> dict:
-    """The pupil home: followed proposals that changed, and how many proposals look for support.
+    """The pupil home: on top, followed and own proposals that changed since this phone last
+    saw them; lower down, how many proposals look for support.
 
     Home sections get no request, but the follow cookie is in it: the template calls
     `section.changed(request)` while it renders."""
     def changed(request: Request):
-        return proposals.changed_since(session, school.id, read_follows(request))
+        return proposals.changed_since(session, school.id, read_follows(request), participant)
 
-    return {"template": "proposals/_home.html", "changed": changed,
+    return {"template": "proposals/_home.html", "top": "proposals/_home_top.html", "changed": changed,
             "open": proposals.open_for_support(session, school.id)}
 
 
@@ -86,8 +75,9 @@ def home_section(session, participant: Participant, school) -> dict:
 
 @router.get("/voorstellen", response_class=HTMLResponse)
 def board(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
-          state: str = "", category: str = ""):
-    view = proposals.board_view(session, school, state or None, int_or_none(category))
+          state: str = "", category: str = "", q: str = "", page: str = ""):
+    view = proposals.board_view(session, school, state or None, int_or_none(category), q.strip(),
+                                int_or_none(page) or 1)
     return render(request, "proposals/board.html", {"pupil": pupil, "staff": staff, "school": school,
                                                     "labels": labels(), **view}, partial="proposals/_list.html")
 
@@ -115,26 +105,38 @@ def new_proposal(request: Request, session: DbSession, school: SchoolDep, pupil:
     return _new_form(request, session, school, pupil)
 
 
+@router.get("/voorstellen/lijkt-op", response_class=HTMLResponse)
+def similar_hint(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil,
+                 title: Annotated[str, Query(max_length=1000)] = "", body: Annotated[str, Query(max_length=10000)] = ""):
+    """While a pupil types (HTMX): public proposals that look like theirs."""
+    return render(request, "proposals/_similar.html", {
+        "similar": proposals.similar(session, school.id, title, body), "labels": labels()})
+
+
 @router.post("/voorstellen", response_class=HTMLResponse)
 def submit(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil,
            title: Annotated[str, Form(max_length=1000)] = "", body: Annotated[str, Form(max_length=10000)] = "",
-           category: Annotated[str, Form(max_length=12)] = ""):
+           category: Annotated[str, Form(max_length=12)] = "", seen_similar: Annotated[str, Form(max_length=2)] = ""):
+    """Sends the proposal. Proposals like it are shown first, once: without JavaScript as a
+    step before sending (nothing stored yet), with it while typing (the hint marks them seen)."""
+    form = {"title": title, "body": body, "category": int_or_none(category)}
+    if not seen_similar and (alike := proposals.similar(session, school.id, title, body)):
+        return _new_form(request, session, school, pupil, similar=alike, labels=labels(), **form)
     try:
         proposal, screened = proposals.submit(session, request.app.state.limiter, school, pupil, title, body,
                                               int_or_none(category))
     except DomainError as exc:
-        return refused(request, session, exc, partial(_new_form, request, session, school, pupil), title=title,
-                       body=body, category=int_or_none(category))
-    response = render(request, "proposals/submitted.html", {"pupil": pupil, "proposal": proposal,
-                                                            **held_context(session, school.id, screened)})
-    write_mine(request, response, [*read_mine(request), proposal.id])
+        return refused(request, session, exc, partial(_new_form, request, session, school, pupil), **form)
+    response = sent(request, f"/voorstellen/{proposal.id}", screened)
+    # The author follows their own proposal, so what happens to it shows on the home first.
+    write_follows(request, response, {**read_follows(request), proposal.id: 0})
     return response
 
 
 @router.get("/voorstellen/mijn", response_class=HTMLResponse)
 def my_proposals(request: Request, session: DbSession, pupil: Pupil):
     return render(request, "proposals/mine.html", {
-        "pupil": pupil, "items": proposals.mine(session, pupil, read_mine(request)), "labels": labels()})
+        "pupil": pupil, "items": proposals.mine(session, pupil), "labels": labels()})
 
 
 # --- one proposal --------------------------------------------------------------------------------
@@ -151,7 +153,9 @@ def _detail_context(request: Request, session, school, proposal_id: int, pupil, 
 def proposal_page(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, staff: MaybeStaff,
                   proposal_id: int):
     ctx = _detail_context(request, session, school, proposal_id, pupil, staff)
-    response = render(request, "proposals/detail.html", ctx)
+    # Right after sending: "Voorstel verstuurd" (or the help lines) on top, once.
+    response = sent_page(request, session, school.id,
+                         lambda sent_ctx: render(request, "proposals/detail.html", {**ctx, **(sent_ctx or {})}))
     follows = read_follows(request)
     if proposal_id in follows and ctx["item"].last_event is not None:
         follows[proposal_id] = ctx["item"].last_event.id  # opening it marks it seen
@@ -213,32 +217,84 @@ def _management_page(request: Request, session, staff, school, status_code: int 
         status_code=status_code)
 
 
+def _answered_page(request: Request, session, staff, school, status_code: int = 200, **extra):
+    return render(request, "proposals/answered.html", {
+        "staff": staff, "labels": labels(), **proposals.answered_view(session, school), **extra},
+        status_code=status_code)
+
+
+def _staff_page(staff, action: str):
+    """The page a staff move is made from, to show it again with a message."""
+    if staff.role != "management":
+        return _council_page
+    return _answered_page if action == "correct" else _management_page
+
+
+def _move_fields(form: schemas.MoveForm) -> dict:
+    return {"text": form.text, "decision": form.decision or None, "outcome": form.outcome or None,
+            "review_date": parse_date(form.review_date), "reason": form.reason or None,
+            "new_deadline": parse_date(form.new_deadline)}
+
+
 @router.get("/council/proposals", response_class=HTMLResponse)
-def council_page(request: Request, session: DbSession, staff: Council, school: SchoolDep):
-    return _council_page(request, session, staff, school)
+def council_page(request: Request, session: DbSession, staff: Council, school: SchoolDep, klaar: str = ""):
+    return _council_page(request, session, staff, school, done=klaar)
 
 
 @router.get("/management/proposals", response_class=HTMLResponse)
-def management_page(request: Request, session: DbSession, staff: Management, school: SchoolDep):
-    return _management_page(request, session, staff, school)
+def management_page(request: Request, session: DbSession, staff: Management, school: SchoolDep, klaar: str = ""):
+    return _management_page(request, session, staff, school, done=klaar)
+
+
+@router.get("/management/proposals/beantwoord", response_class=HTMLResponse)
+def answered_page(request: Request, session: DbSession, staff: Management, school: SchoolDep, klaar: str = ""):
+    return _answered_page(request, session, staff, school, done=klaar)
+
+
+@router.get("/staff/proposals/{proposal_id:int}/bevestig", response_class=HTMLResponse)
+def confirm_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
+                 form: Annotated[schemas.MoveForm, Query()]):
+    """The confirmation page of a move that pupils feel at once or that cannot be taken back.
+    Its form posts the same fields to the move below; a move that would be refused is refused
+    here already, on the page it came from."""
+    page = _staff_page(staff, form.action)
+    try:
+        proposal = proposals.check_move(session, staff, proposal_id, form.action, **_move_fields(form))
+    except DomainError as exc:
+        if exc.status_code == 403 or staff.role not in ("council", "management"):
+            raise
+        return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
+                       form=form)
+    return render(request, "proposals/confirm.html", {
+        "staff": staff, "proposal": proposal, "form": form, "labels": labels(), "fields": _move_fields(form),
+        "back": _back(staff, form, proposal_id)})
+
+
+def _back(staff, form: schemas.MoveForm, proposal_id: int, done: str = "") -> str:
+    """The staff page a move was made from, at the proposal; `done` names the move just made."""
+    if form.queue:
+        return f"/council/moderation{'?klaar=' + done if done else ''}"
+    action = form.action
+    if staff.role != "management":
+        page = "/council/proposals"
+    else:
+        page = "/management/proposals/beantwoord" if action == "correct" else "/management/proposals"
+    return f"{page}{'?klaar=' + done if done else ''}#p{proposal_id}"
 
 
 @router.post("/staff/proposals/{proposal_id:int}/move")
 def staff_move(request: Request, session: DbSession, staff: AnyStaff, school: SchoolDep, proposal_id: int,
                form: Annotated[schemas.MoveForm, Form()]):
     """Every staff move goes here; the permission table decides who may make it (403 otherwise)."""
-    page = _management_page if staff.role == "management" else _council_page
+    page = _staff_page(staff, form.action)
     try:
-        proposals.staff_move(session, staff, proposal_id, form.action, text=form.text,
-                             decision=form.decision or None, outcome=form.outcome or None,
-                             review_date=parse_date(form.review_date), reason=form.reason or None)
+        proposals.staff_move(session, staff, proposal_id, form.action, **_move_fields(form))
     except DomainError as exc:
         if exc.status_code == 403 or staff.role not in ("council", "management"):
             raise
         return refused(request, session, exc, partial(page, request, session, staff, school), failed=proposal_id,
                        form=form)
-    back = "/management/proposals" if staff.role == "management" else "/council/proposals"
-    return redirect(f"{back}#p{proposal_id}")
+    return redirect(_back(staff, form, proposal_id, form.action))
 
 
 def _admin_page(request: Request, session, staff, school, status_code: int = 200, **extra):
@@ -296,8 +352,11 @@ def remove_holiday(request: Request, session: DbSession, staff: Admin, school: S
 # --- JSON API ------------------------------------------------------------------------------------
 
 @api.get("/proposals", response_model=list[schemas.ProposalOut])
-def api_list(session: DbSession, school: SchoolDep, state: str = "", category: str = ""):
-    return [schemas.proposal_out(i) for i in proposals.board(session, school, state or None, int_or_none(category))]
+def api_list(session: DbSession, school: SchoolDep, state: str = "", category: str = "",
+             q: str = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """Public proposals, 20 a page; `q` keeps those with every word in the title or text."""
+    found = proposals.board(session, school, state or None, int_or_none(category), search=q.strip(), page=page)
+    return [schemas.proposal_out(i) for i in found.items]
 
 
 @api.get("/proposals/{proposal_id}", response_model=schemas.ProposalDetailOut)

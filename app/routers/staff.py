@@ -4,7 +4,7 @@ accounts and the audit log."""
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import DbSession
@@ -13,6 +13,7 @@ from app.i18n import _
 from app.models.staff import ROLES
 from app.services import audit, ratelimit, staff as staff_service
 from app.services.errors import DomainError, TooMany
+from app.services.shared import parse_date
 from app.services.staff import passwords, sessions
 from app.web import (STAFF_COOKIE, client_key, pop_flash, read_staff_cookie, redirect, refused, render, safe_next,
                      set_flash, sign_out, write_staff_cookie)
@@ -94,9 +95,10 @@ def change_password(request: Request, session: DbSession, staff: SignedInStaff,
 
 
 @router.get("/staff", response_class=HTMLResponse)
-def dashboard(request: Request, staff: AnyStaff):
+def dashboard(request: Request, session: DbSession, staff: AnyStaff):
     links = request.app.state.staff_links(staff.role)
-    return render(request, "staff/dashboard.html", {"staff": staff, "links": links})
+    counters = request.app.state.staff_counters(session, staff)
+    return render(request, "staff/dashboard.html", {"staff": staff, "links": links, "counters": counters})
 
 
 def _accounts_page(request: Request, session, staff, status_code: int = 200, **extra):
@@ -143,8 +145,15 @@ def reset_password(request: Request, session: DbSession, staff: Admin, staff_id:
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
-def audit_log(request: Request, session: DbSession, staff: Admin):
-    return render(request, "staff/audit.html", {"staff": staff, "entries": audit.entries(session, staff.school_id)})
+def audit_log(request: Request, session: DbSession, staff: Admin, dag: Annotated[str, Query(max_length=20)] = ""):
+    """The newest acts, or those of one day (a Belgian day, as the admin reads the date)."""
+    try:
+        on = parse_date(dag)
+    except DomainError as exc:
+        return render(request, "staff/audit.html", {"staff": staff, "lines": [], "day": dag, "error": exc.message},
+                      status_code=exc.status_code)
+    return render(request, "staff/audit.html", {"staff": staff, "lines": audit.lines(session, staff.school_id, on),
+                                                "day": dag, "on": on})
 
 
 @router.get("/admin/audit.csv")

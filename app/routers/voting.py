@@ -14,17 +14,18 @@ from fastapi.responses import HTMLResponse
 from app.db import DbSession, run_db
 from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil, SchoolDep, csrf_protect, json_only
 from app.i18n import _
-from app.routers.help import held_context
+from app.routers.help import sent, sent_page
 from app.schemas import voting as schemas
 from app.services import access, moderation, shared, voting
 from app.services.errors import DomainError, NotFound
 from app.services.shared import int_or_none
-from app.web import redirect, refused, render
+from app.web import flash_once, is_htmx, redirect, redirect_with_flash, refused, render, safe_next
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(json_only)], tags=["voting"])
 
 PATH_KINDS = {"statements": voting.STATEMENT, "polls": voting.POLL}
+PATHS = {voting.STATEMENT: "/stellingen", voting.POLL: "/peilingen"}
 PAGES = {voting.STATEMENT: ("voting/statement.html", "voting/_statement.html"),
          voting.POLL: ("voting/poll.html", "voting/_poll.html")}
 TEXT_FORM = Form(max_length=5000)  # the service gives the real, readable limit
@@ -39,18 +40,46 @@ def _kind(path_kind: str) -> str:
 # --- pupils ----------------------------------------------------------------------------
 
 def home_section(session, participant, school) -> dict:
-    """The pupil home: open polls and statements, newest first, answered ones marked."""
+    """The pupil home: open polls and statements not answered yet (each with its closing
+    time), then the answered ones; "alles gedaan" when nothing is left."""
     found = voting.open_for(session, participant, voting.POLL, voting.STATEMENT)
-    return {"template": "voting/_home.html", "polls": found[voting.POLL], "statements": found[voting.STATEMENT]}
+    items = found[voting.POLL] + found[voting.STATEMENT]
+    return {"template": "voting/_home.html", "todo": [v for v in items if not v.voted],
+            "answered": [v for v in items if v.voted]}
 
 
-def _item_page(request: Request, pupil, view, kind: str, status_code: int = 200, **extra):
-    page, card = PAGES[kind]
-    return render(request, page, {"pupil": pupil, "v": view, "page": True, **extra}, partial=card,
+def _item_page(request: Request, pupil, view, kind: str, status_code: int = 200, page: bool = True, **extra):
+    """The item's page, or (HTMX) its card: `page` False for a card that sits on the home."""
+    template, card = PAGES[kind]
+    return render(request, template, {"pupil": pupil, "v": view, "page": page, **extra}, partial=card,
                   status_code=status_code)
 
 
-def _voted(request: Request, session, pupil, school, kind: str, item_id: int, cast):
+def _shown_item(request: Request, session, pupil, school, kind: str, item_id: int, previous: int | None = None):
+    """An item's own page; right after a vote (a flash) it thanks, and a statement page links
+    back to the statement answered before it."""
+    def build(voted):
+        return _item_page(request, pupil, voting.pupil_item(session, pupil, school, kind, item_id), kind,
+                          thanks=bool(voted), all_done=bool(voted) and bool(voted.get("done")), previous=previous)
+    return flash_once(request, "voted", build)
+
+
+def _after_vote(request: Request, session, pupil, kind: str, item_id: int, back: str):
+    """Post/redirect/get after a plain form vote. A statement leads on to the next open one the
+    pupil has not answered (Polis-style); `back` (the live page) wins when given."""
+    target, note = f"{PATHS[kind]}/{item_id}", {"id": item_id}
+    if back:
+        target = safe_next(back, target)
+    elif kind == voting.STATEMENT:
+        following = voting.next_statement(session, pupil, item_id)
+        if following is None:
+            note["done"] = True
+        else:
+            target = f"/stellingen/{following}?na={item_id}"
+    return redirect_with_flash(request, target, "voted", note)
+
+
+def _voted(request: Request, session, pupil, school, kind: str, item_id: int, cast, back: str = ""):
     """Run a vote; on a refusal show the item again with the message, and store nothing."""
     try:
         view = cast()
@@ -61,7 +90,11 @@ def _voted(request: Request, session, pupil, school, kind: str, item_id: int, ca
         except DomainError:
             view = None
         return refused(request, session, exc, partial(_item_page, request, pupil, view, kind))
-    return _item_page(request, pupil, view, kind, thanks=True)
+    if not is_htmx(request):
+        return _after_vote(request, session, pupil, kind, item_id, back)
+    live = back.startswith("/live/")
+    return _item_page(request, pupil, view, kind, page=False, thanks=True, live=live,
+                      code=back.removeprefix("/live/") if live else "")
 
 
 @router.get("/stellingen/nieuw", response_class=HTMLResponse)
@@ -83,41 +116,55 @@ def submit_statement(request: Request, session: DbSession, school: SchoolDep, pu
         item, screened = voting.submit_statement(session, request.app.state.limiter, school, pupil, text)
     except DomainError as exc:
         return refused(request, session, exc, partial(_statement_form, request, session, pupil), text=text)
-    return render(request, "voting/submitted.html", {"pupil": pupil, "item": item,
-                                                     **held_context(session, school.id, screened)})
+    return sent(request, f"/stellingen/nieuw/{item.id}", screened)
 
 
-def _item(request: Request, session, school, pupil, kind: str, item_id: int):
-    return _item_page(request, pupil, voting.pupil_item(session, pupil, school, kind, item_id), kind)
+@router.get("/stellingen/nieuw/{statement_id:int}", response_class=HTMLResponse)
+def statement_sent(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
+    """The thank-you after writing a statement, once; afterwards the statement form with the list."""
+    item = next((s for s in voting.my_statements(session, pupil) if s.id == statement_id), None)
+    return sent_page(request, session, school.id, lambda ctx: redirect("/stellingen/nieuw") if ctx is None or item is None
+                     else render(request, "voting/submitted.html", {"pupil": pupil, "item": item, **ctx}))
 
 
 # The pupil's item pages and votes are the hot path of a break: async, with their database
 # work and rendering through run_db (on SQLite no hop to a worker thread).
 @router.get("/stellingen/{statement_id:int}", response_class=HTMLResponse)
-async def statement_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int):
-    return await run_db(session, _item, request, session, school, pupil, voting.STATEMENT, statement_id)
+async def statement_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int,
+                         na: str = ""):
+    return await run_db(session, _shown_item, request, session, pupil, school, voting.STATEMENT, statement_id,
+                        int_or_none(na))
 
 
 @router.post("/stellingen/{statement_id:int}/stem", response_class=HTMLResponse)
 async def vote_statement(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, statement_id: int,
-                         answer: Annotated[str, Form(max_length=20)] = ""):
+                         answer: Annotated[str, Form(max_length=20)] = "",
+                         back: Annotated[str, Form(max_length=40)] = ""):
     return await run_db(session, _voted, request, session, pupil, school, voting.STATEMENT, statement_id,
-                        lambda: voting.vote_statement(session, pupil, school, statement_id, answer))
+                        lambda: voting.vote_statement(session, pupil, school, statement_id, answer), back)
 
 
 @router.get("/peilingen/{poll_id:int}", response_class=HTMLResponse)
 async def poll_page(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int):
-    return await run_db(session, _item, request, session, school, pupil, voting.POLL, poll_id)
+    return await run_db(session, _shown_item, request, session, pupil, school, voting.POLL, poll_id)
 
 
 @router.post("/peilingen/{poll_id:int}/stem", response_class=HTMLResponse)
 async def vote_poll(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, poll_id: int,
                     option_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
-                    value: Annotated[str, Form(max_length=20)] = ""):
+                    value: Annotated[str, Form(max_length=20)] = "", back: Annotated[str, Form(max_length=40)] = ""):
     chosen = [int_or_none(o) for o in option_ids[:50] if o.strip()]
     return await run_db(session, _voted, request, session, pupil, school, voting.POLL, poll_id,
-                        lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, int_or_none(value)))
+                        lambda: voting.vote_poll(session, pupil, school, poll_id, chosen, int_or_none(value)), back)
 
+
+@router.get("/afgesloten", response_class=HTMLResponse)
+def closed_items(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil):
+    """Closed statements and polls with their results."""
+    return render(request, "voting/closed.html", {"pupil": pupil, "items": voting.closed_for(session, pupil, school)})
+
+
+# --- live: one scan of the board's QR code, then the live question -----------------------
 
 def _live_join_page(request: Request, status_code: int = 200, **extra):
     return render(request, "voting/live_join.html", extra, status_code=status_code)
@@ -130,14 +177,39 @@ def live_code_form(request: Request, pupil: MaybePupil, code: str = ""):
     return _live_join_page(request, pupil=pupil, ask_code=True)
 
 
+def _live_card(request: Request, session, pupil, school, code: str, template: str, **extra):
+    kind, item_id = voting.live_item(session, pupil, code)
+    return render(request, template, {
+        "pupil": pupil, "code": code, "v": voting.pupil_item(session, pupil, school, kind, item_id),
+        "kind": kind, "live": True, **extra})
+
+
 @router.get("/live/{code}", response_class=HTMLResponse)
-def live_join(request: Request, session: DbSession, pupil: MaybePupil, code: str):
+def live_join(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, code: str):
+    """The live QR code's target. Without a slip code on this phone, the code form first; it
+    comes back here after, so one scan is enough."""
+    code = voting.normalise_join_code(code)
     if pupil is None:
-        return _live_join_page(request, pupil=None, code=voting.normalise_join_code(code))
+        return _live_join_page(request, pupil=None, code=code)
     try:
-        return redirect(voting.join_live(session, pupil, code))
+        return flash_once(request, "voted", lambda voted: _live_card(
+            request, session, pupil, school, code, "voting/live_pupil.html", thanks=bool(voted)))
     except DomainError as exc:
         return refused(request, session, exc, partial(_live_join_page, request), pupil=pupil, ask_code=True)
+
+
+@router.get("/live/{code}/nu", response_class=HTMLResponse)
+def live_now(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, code: str, shown: str = ""):
+    """Polled by the pupil's live page: nothing (204) while the same item is live; the new card
+    when staff pushed another; the end when they stopped."""
+    code = voting.normalise_join_code(code)
+    try:
+        kind, item_id = voting.live_item(session, pupil, code)
+    except DomainError as exc:
+        return render(request, "voting/_live_pupil.html", {"pupil": pupil, "code": code, "ended": exc.message})
+    if shown == f"{kind}-{item_id}":
+        return Response(status_code=204)
+    return _live_card(request, session, pupil, school, code, "voting/_live_pupil.html")
 
 
 # --- staff: overview, results, creation, closing -----------------------------------------
@@ -202,6 +274,16 @@ def council_item_csv(session: DbSession, school: SchoolDep, staff: AnyStaff, pat
     return _csv(voting.results_csv([view]), f"{view.kind}-{view.id}.csv")
 
 
+@router.get("/council/voting/{path_kind}/{item_id:int}/sluiten", response_class=HTMLResponse)
+def confirm_close(request: Request, session: DbSession, school: SchoolDep, staff: Council, path_kind: str,
+                  item_id: int):
+    """Closing erases who voted and cannot be undone: a confirmation page first."""
+    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    if not view.is_open:
+        return redirect(f"/council/voting/{path_kind}/{item_id}")
+    return render(request, "voting/close_confirm.html", {"staff": staff, "v": view, "path_kind": path_kind})
+
+
 @router.post("/council/voting/{path_kind}/{item_id:int}/close")
 def close_item(session: DbSession, staff: Council, path_kind: str, item_id: int):
     voting.close_now(session, staff, _kind(path_kind), item_id)
@@ -216,12 +298,15 @@ def start_live(session: DbSession, staff: AnyStaff, path_kind: str, item_id: int
     return redirect(f"/staff/live/{live.join_code}")
 
 
+def _choices(session, school_id: int) -> list[tuple[str, object]]:
+    kinds = {v: k for k, v in PATH_KINDS.items()}
+    return [(kinds[kind], item) for kind, item in voting.live_choices(session, school_id)]
+
+
 @router.get("/staff/live", response_class=HTMLResponse)
 def live_choices(request: Request, session: DbSession, staff: AnyStaff):
-    items = voting.live_choices(session, staff.school_id)
-    kinds = {v: k for k, v in PATH_KINDS.items()}
     return render(request, "voting/live_choose.html", {
-        "staff": staff, "items": [(kinds[kind], item) for kind, item in items]})
+        "staff": staff, "items": _choices(session, staff.school_id), "running": voting.running(session, staff.school_id)})
 
 
 def _projector(request: Request, session, school, staff, code: str, template: str):
@@ -229,23 +314,39 @@ def _projector(request: Request, session, school, staff, code: str, template: st
     base = request.app.state.settings.public_url.rstrip("/")
     return render(request, template, {
         "staff": staff, "lv": lv, "code": lv.live.join_code, "join_url": f"{base}/live",
-        "qr": access.qr_svg(f"{base}/live/{lv.live.join_code}")}, partial="voting/_live_results.html")
+        "qr": access.qr_svg(f"{base}/live/{lv.live.join_code}")}, partial="voting/_projector.html")
 
 
 @router.get("/staff/live/{code}", response_class=HTMLResponse)
 def projector(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
+    """The projector: full screen, no staff links; HTMX refreshes its inside every 2 seconds."""
     return _projector(request, session, school, staff, code, "voting/projector.html")
 
 
 @router.get("/staff/live/{code}/results", response_class=HTMLResponse)
 def projector_results(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
-    return _projector(request, session, school, staff, code, "voting/_live_results.html")
+    return _projector(request, session, school, staff, code, "voting/_projector.html")
+
+
+@router.get("/staff/live/{code}/bediening", response_class=HTMLResponse)
+def remote(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
+    """The remote control on a teacher's phone: push the next item, or stop."""
+    return render(request, "voting/live_remote.html", {
+        "staff": staff, "lv": voting.live_view(session, school, code), "items": _choices(session, staff.school_id)})
+
+
+@router.post("/staff/live/{code}/next")
+def push_live(session: DbSession, staff: AnyStaff, code: str, item: Annotated[str, Form(max_length=40)] = "",
+              back: Annotated[str, Form(max_length=60)] = ""):
+    path_kind, _sep, item_id = item.partition("/")
+    live = voting.push_live(session, staff, code, _kind(path_kind), int_or_none(item_id) or 0)
+    return redirect(safe_next(back, f"/staff/live/{live.join_code}"))
 
 
 @router.post("/staff/live/{code}/end")
-def end_live(session: DbSession, staff: AnyStaff, code: str):
+def end_live(session: DbSession, staff: AnyStaff, code: str, back: Annotated[str, Form(max_length=60)] = ""):
     live = voting.end_live(session, staff, code)
-    return redirect(f"/staff/live/{live.join_code}")
+    return redirect(safe_next(back, f"/staff/live/{live.join_code}"))
 
 
 # --- JSON API --------------------------------------------------------------------------

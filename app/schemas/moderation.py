@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.security.bounds import JsonInt
 from app.services import moderation
+from app.timeutil import local_date
 
 # Strict: a boolean is not a number, a number is not a text; unknown fields are refused.
 STRICT = ConfigDict(strict=True, extra="forbid")
@@ -11,7 +12,7 @@ STRICT = ConfigDict(strict=True, extra="forbid")
 
 def comment_out(view: moderation.CommentView) -> dict:
     c = view.comment
-    data = {"id": c.id, "body": c.body, "day": c.created_at.date().isoformat(), "edited": c.edited,
+    data = {"id": c.id, "body": c.body, "day": local_date(c.created_at).isoformat(), "edited": c.edited,
             "mine": view.mine, "replies": [comment_out(r) for r in view.replies]}
     if view.mine:  # the state of a comment is the author's business only
         data |= {"status": c.status, "reason": c.reject_reason or None}

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.i18n import _
 from app.services import proposals
+from app.timeutil import local_date
 
 
 class SettingsForm(BaseModel):
@@ -25,6 +26,8 @@ class MoveForm(BaseModel):
     outcome: str = ""
     review_date: str = ""
     reason: str = ""
+    new_deadline: str = ""
+    queue: str = ""  # "1" when the move started in the moderation queue: it goes back there
 
 
 class TimelineEntryOut(BaseModel):
@@ -73,11 +76,11 @@ def proposal_out(item: proposals.Item) -> dict:
     return {"id": p.id, "title": p.title, "body": p.body, "category": item.category, "state": p.state,
             "state_label": _(proposals.STATE_LABELS[p.state]), "supports": p.support_count,
             "threshold": item.threshold, "deadline": p.deadline, "overdue": item.overdue, "decision": p.decision,
-            "review_date": p.review_date, "created": p.created_at.date(), "changed": p.changed_at.date(),
+            "review_date": p.review_date, "created": local_date(p.created_at), "changed": local_date(p.changed_at),
             "url": f"/voorstellen/{p.id}"}
 
 
 def entry_out(event) -> TimelineEntryOut:
-    return TimelineEntryOut(id=event.id, date=event.created_at.date(), actor=event.actor, action=event.action,
+    return TimelineEntryOut(id=event.id, date=local_date(event.created_at), actor=event.actor, action=event.action,
                             to_state=event.to_state, label=_(proposals.event_label(event)), text=event.text,
                             decision=event.decision, review_date=event.review_date)

@@ -1,17 +1,20 @@
 """Participation codes: make, print, revoke and redeem. Only lookup values are stored."""
 
+import secrets
 from dataclasses import dataclass
 
 import segno
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.i18n import N_, _
+from app.i18n import N_, _, day
 from app.models import CodeSheet, Group, ParticipationCode
 from app.services import anonymity
 from app.services.errors import DomainError, NotFound
 from app.timeutil import now_hour
 
 MAX_CODES_PER_SHEET = 1000
+LABEL_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -27,29 +30,25 @@ class Participant:
         return anonymity.pseudonym(self.secret, kind, item_id)
 
 
-def create_codes(session: Session, server_key: bytes, group: Group, count: int) -> tuple[CodeSheet, list[str]]:
-    """New codes for a group. The plain codes are returned once, for printing, and then forgotten."""
+def create_codes(session: Session, server_key: bytes, group: Group, count: int,
+                 label: str = "", seed: bytes | None = None) -> tuple[CodeSheet, list[str]]:
+    """New codes for a group on a new numbered sheet, drawn from `seed` (random when not
+    given). The plain codes are returned once, for printing, and then forgotten: only their
+    lookups are stored."""
     if not 1 <= count <= MAX_CODES_PER_SHEET:
         raise DomainError(_("Kies een aantal tussen 1 en {max}.").format(max=MAX_CODES_PER_SHEET))
-    sheet = CodeSheet(school_id=group.school_id, group_id=group.id, count=count)
+    label = " ".join((label or "").split())
+    if len(label) > LABEL_MAX:
+        raise DomainError(_("Geef het blad een naam van hoogstens {max} tekens.").format(max=LABEL_MAX))
+    last = session.exec(select(func.max(CodeSheet.number)).where(CodeSheet.school_id == group.school_id)).one()
+    sheet = CodeSheet(school_id=group.school_id, group_id=group.id, count=count, number=(last or 0) + 1,
+                      label=label)
     session.add(sheet)
     session.flush()
-    codes: list[str] = []
-    seen: set[str] = set()
-    while len(codes) < count:
-        code = anonymity.generate_code()
-        if code in seen:
-            continue
-        seen.add(code)
-        codes.append(code)
-        session.add(
-            ParticipationCode(
-                school_id=group.school_id,
-                group_id=group.id,
-                sheet_id=sheet.id,
-                lookup=anonymity.lookup_value(server_key, code),
-            )
-        )
+    codes = anonymity.codes_from_seed(seed or secrets.token_bytes(32), count)
+    for code in codes:
+        session.add(ParticipationCode(school_id=group.school_id, group_id=group.id, sheet_id=sheet.id,
+                                      lookup=anonymity.lookup_value(server_key, code)))
     session.flush()
     return sheet, codes
 
@@ -64,14 +63,27 @@ def list_sheets(session: Session, school_id: int) -> list[tuple[CodeSheet, Group
     return list(rows)
 
 
-def revoke_sheet(session: Session, school_id: int, sheet_id: int) -> CodeSheet:
-    sheet = session.get(CodeSheet, sheet_id)
-    if sheet is None or sheet.school_id != school_id:
+def get_sheet(session: Session, school_id: int, sheet_id: int) -> tuple[CodeSheet, Group]:
+    row = session.exec(select(CodeSheet, Group).join(Group, Group.id == CodeSheet.group_id)
+                       .where(CodeSheet.id == sheet_id, CodeSheet.school_id == school_id)).first()
+    if row is None:
         raise NotFound(_("Dit codeblad bestaat niet."))
+    return row
+
+
+def revoke_sheet(session: Session, school_id: int, sheet_id: int) -> CodeSheet:
+    sheet, _group = get_sheet(session, school_id, sheet_id)
     if sheet.revoked_at is None:
         sheet.revoked_at = now_hour()
         session.add(sheet)
     return sheet
+
+
+def sheet_name(sheet: CodeSheet, group_name: str) -> str:
+    """How a code sheet is named everywhere (list, printed sheet, confirmation, log): its number
+    first, so two sheets of one class made on one day can be told apart."""
+    parts = [_("Blad {number}").format(number=sheet.number), group_name, sheet.label, day(sheet.created_at)]
+    return " · ".join(p for p in parts if p)
 
 
 WRONG_CODE = N_("Deze code klopt niet. Kijk je strookje nog eens na en probeer opnieuw.")

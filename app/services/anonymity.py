@@ -42,6 +42,35 @@ def generate_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def codes_from_seed(seed: bytes, count: int) -> list[str]:
+    """`count` distinct codes drawn from a random 32-byte seed, the same ones every time.
+
+    A code sheet is shown after a redirect (a reload must not make a second sheet), so the page
+    gets the seed in a short-lived encrypted cookie and draws the codes again; the seed is
+    never stored. Each character comes from HMAC-SHA256(seed, counter) by rejection sampling
+    (bytes under 248 = 8 x 31), so every character is uniform, as with generate_code."""
+    if len(seed) < 32:
+        raise ValueError("seed too short")
+    codes: list[str] = []
+    seen: set[str] = set()
+    counter, pool, current = 0, b"", []
+    while len(codes) < count:
+        if not pool:
+            pool = hmac.new(seed, counter.to_bytes(8, "big"), hashlib.sha256).digest()
+            counter += 1
+        byte, pool = pool[0], pool[1:]
+        if byte >= 248:
+            continue
+        current.append(ALPHABET[byte % 31])
+        if len(current) == CODE_LENGTH:
+            code = "".join(current)
+            current = []
+            if code not in seen:
+                seen.add(code)
+                codes.append(code)
+    return codes
+
+
 def format_code(code: str) -> str:
     """Readable form for the printed slip: groups of five, four and four."""
     return f"{code[:5]}-{code[5:9]}-{code[9:]}"

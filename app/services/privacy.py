@@ -25,10 +25,10 @@ WHAT_WE_STORE: list[Kept] = [
          N_("We bewaren je code niet. We bewaren alleen een vingerafdruk ervan, gemaakt met een "
             "geheime sleutel, en de klas of het jaar van het strookje. Wie welk strookje kreeg, "
             "weet niemand: dat hebben we nooit geweten.")),
-    Kept("codesheet", ("id", "school_id", "group_id", "count", "created_at", "revoked_at"),
+    Kept("codesheet", ("id", "school_id", "group_id", "number", "label", "count", "created_at", "revoked_at"),
          N_("Het blad met strookjes"),
-         N_("Voor welke groep het blad was, hoeveel strookjes erop stonden en wanneer het gemaakt "
-            "of ingetrokken werd (tot op het uur).")),
+         N_("Voor welke groep het blad was, zijn nummer en naam, hoeveel strookjes erop stonden en wanneer "
+            "het gemaakt of ingetrokken werd (tot op het uur). Niet wie welk strookje kreeg.")),
     Kept("comment", ("id", "position", "school_id", "target_kind", "target_id", "parent_id", "body", "status", "urgent",
                      "verdict", "reject_reason", "flag_count", "edited", "author_nonce", "author_tag", "created_at"),
          N_("Je reacties"),
@@ -38,7 +38,7 @@ WHAT_WE_STORE: list[Kept] = [
             "reacties, en niemand anders kan ze aan jou of aan elkaar koppelen.")),
     Kept("contentflag", ("id", "school_id", "target_kind", "target_id", "pseudonym", "reason", "cleared"),
          N_("Je meldingen"),
-         N_("Welke reactie gemeld werd en waarom (pesten, persoonlijke info, ongepast, spam). In plaats van wie "
+         N_("Welke reactie gemeld werd en waarom (pesten, persoonlijke info, ongepast, spam, iemand in gevaar). In plaats van wie "
             "meldde, bewaren we een schuilnaam die alleen voor die ene reactie geldt: zo kan je dezelfde reactie "
             "maar één keer melden, en niemand kan je meldingen aan jou of aan elkaar koppelen.")),
     Kept("statement", ("id", "school_id", "whole_school", "opens_at", "closes_at", "results", "erased",
@@ -68,14 +68,15 @@ WHAT_WE_STORE: list[Kept] = [
             "wissen we dit: alleen de tellers blijven.")),
     Kept("proposal", ("id", "school_id", "category_id", "title", "body", "state", "urgent", "verdict",
                       "author_nonce", "author_tag", "support_count", "decision", "rejection_reason", "review_date",
-                      "created_at", "changed_at", "with_management_at", "deadline", "answered_at", "closed_at"),
+                      "created_at", "changed_at", "with_management_at", "deadline", "support_until", "answered_at",
+                      "closed_at"),
          N_("Je voorstellen"),
          N_("De titel, de tekst en de categorie van je voorstel, hoe ver het staat, het aantal steunen, het "
             "antwoord van de directie en de data van elke stap (een stap van een leerling tot op het uur). Wie het "
             "voorstel schreef, bewaren we niet. We bewaren een willekeurig getal en een vingerafdruk die alleen met "
             "jouw code na te rekenen is: zo kan jij je voorstel terugvinden en intrekken, en niemand anders.")),
     Kept("proposalevent", ("id", "school_id", "proposal_id", "actor", "action", "from_state", "to_state", "text",
-                           "decision", "review_date", "created_at"),
+                           "decision", "review_date", "new_deadline", "created_at"),
          N_("De tijdlijn van een voorstel"),
          N_("Elke stap van een voorstel: wat er gebeurde, de uitleg erbij en de datum. Bij een stap van een "
             "leerling staat alleen 'een leerling' en het uur, nooit wie.")),

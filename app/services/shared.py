@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from app.i18n import _
 from app.security import bounds
 from app.services.errors import DomainError
+from app.timeutil import LOCAL_TZ  # what staff type in a date or datetime-local field
 
-LOCAL_TZ = ZoneInfo("Europe/Brussels")  # what staff type in a date or datetime-local field
 _INT = re.compile(r"-?\d{1,9}")
 
 

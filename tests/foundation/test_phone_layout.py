@@ -1,39 +1,16 @@
-"""The smallest phone (320×640): no page scrolls sideways and every tap target is at least 44×44 px.
-
-Tap targets are visible links, buttons, summaries and the labels of radio buttons and check
-boxes (the label is what a thumb hits). As WCAG 2.5.5 allows, a link inside running text (a
-sentence with other words in the same block) is exempt: its height is set by the line of text."""
+"""The smallest phone (320×640): no page scrolls sideways and every tap target is at least 44×44 px
+(the checks are in support.pages)."""
 
 import pytest
 
 from conftest import assert_accessible, login_staff_in_browser
 from support import set_school
+from support.pages import SMALL_TARGETS, problems as _problems
 from support.moderation import OK, say
 from support.proposals import make_proposal, new_participant
 from support.voting import make_poll, make_statement, new_staff
 
 pytestmark = pytest.mark.browser
-
-SMALL_TARGETS = """() => {
-  const seen = new Set(), small = [];
-  const visible = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && !el.closest('.visually-hidden'); };
-  const inRunningText = a => {
-    if (getComputedStyle(a).display !== 'inline') return false;
-    let block = a.parentElement;
-    while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
-    return block && block.textContent.replace(/\\s+/g, ' ').trim().length > a.textContent.trim().length + 3;
-  };
-  for (let el of document.querySelectorAll('a[href], button, summary, input[type=radio], input[type=checkbox]')) {
-    if (el.matches('input')) el = el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)) || el;
-    if (seen.has(el) || !visible(el) || (el.matches('a') && inRunningText(el))) continue;
-    seen.add(el);
-    const r = el.getBoundingClientRect();
-    if (r.width < 44 || r.height < 44)
-      small.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
-  }
-  return small;
-}"""
 
 
 @pytest.fixture
@@ -42,21 +19,6 @@ def small_phone(browser, app, live_server):
     page = context.new_page()
     yield page
     context.close()
-
-
-def _problems(page, path: str) -> list[str]:
-    """What is wrong with one page; every page is visited so one run shows every problem."""
-    page.goto(path)
-    found = []
-    if (width := page.evaluate("() => document.documentElement.scrollWidth")) > 320:
-        found.append(f"{path} scrolls sideways ({width} px wide)")
-    if small := page.evaluate(SMALL_TARGETS):
-        found.append(f"{path}: tap targets under 44×44 px: {small}")
-    try:
-        assert_accessible(page)
-    except AssertionError as e:
-        found.append(str(e))
-    return found
 
 
 def test_pupil_pages_fit_a_small_phone(small_phone, app, session, seeded, new_codes, make_pupil):
@@ -74,7 +36,7 @@ def test_pupil_pages_fit_a_small_phone(small_phone, app, session, seeded, new_co
     small_phone.wait_for_url("**/overzicht")
     for path in ("/overzicht", f"/stellingen/{statement.id}", f"/peilingen/{poll.id}", "/stellingen/nieuw",
                  "/voorstellen", "/voorstellen/nieuw", "/voorstellen/mijn", f"/voorstellen/{proposal.id}",
-                 f"/reacties/statement/{statement.id}", "/regels", "/hulp", "/privacy", "/live"):
+                 f"/reacties/statement/{statement.id}", "/regels", "/hulp", "/privacy", "/live", "/afgesloten"):
         problems += _problems(small_phone, path)
     assert not problems, "\n".join(problems)
     small_phone.goto(f"/reacties/statement/{statement.id}")

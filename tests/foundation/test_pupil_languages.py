@@ -23,10 +23,10 @@ PUPIL_TEMPLATES = [
     "moderation/comments.html", "moderation/rules.html",
     "proposals/_follow.html", "proposals/_home.html", "proposals/_list.html", "proposals/_moves.html",
     "proposals/_support.html", "proposals/board.html", "proposals/detail.html", "proposals/mine.html",
-    "proposals/new.html", "proposals/submitted.html",
+    "proposals/new.html", "proposals/_home_top.html", "proposals/_similar.html",
     "voting/_bars.html", "voting/_home.html", "voting/_poll.html", "voting/_statement.html",
     "voting/poll.html", "voting/statement.html", "voting/new_statement.html", "voting/submitted.html",
-    "voting/live_join.html",
+    "voting/live_join.html", "voting/live_pupil.html", "voting/_live_pupil.html", "voting/closed.html",
 ]
 PUPIL_MODULES = [
     "routers/access.py", "routers/voting.py", "routers/proposals.py", "routers/moderation.py", "routers/help.py",

@@ -84,7 +84,7 @@ def test_groups_admin_validates(admin, session, school):
 
 
 @pytest.mark.parametrize("path", ["/", "/hulp", "/privacy", "/staff/login", "/api/v1/healthz", "/nope",
-                                  "/static/inspraak-2.css"])
+                                  "/static/inspraak-3.css"])
 def test_security_headers_everywhere(client, school, path):
     r = client.get(path)
     csp = r.headers["content-security-policy"]

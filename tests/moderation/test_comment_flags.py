@@ -155,3 +155,26 @@ def test_simultaneous_flags_all_count(target, post_mode, pupil, session, engine)
     assert errors == []
     comment = comments(session)[0]
     assert (comment.flag_count, comment.status) == (6, "hidden")
+
+
+def test_a_flag_for_bullying_or_danger_reaches_the_queue_at_once(target, post_mode, pupil, make_pupil, council,
+                                                                 session):
+    cid = _published(pupil, session)
+    r = flag(make_pupil("3B"), cid, "spam")
+    assert "Na 3 meldingen verbergen we de reactie" in r.text  # what really happens to an ordinary flag
+    assert OK not in council.get("/council/moderation").text
+    r = flag(make_pupil("4A"), cid, "danger")
+    assert "meteen bovenaan bij de leerlingenraad" in r.text and "Bel 112" in r.text
+    [comment] = comments(session)
+    assert (comment.status, comment.urgent) == ("published", False)  # still shown; its author is not told
+    assert "Hulp nodig? Hier vind je hulplijnen." not in pupil.get(URL).text
+    queue = council.get("/council/moderation").text
+    assert OK in queue and "iemand is in gevaar" in queue and "verborgen na meldingen" not in queue
+    assert "dringend" in queue
+    assert approve(council, cid).status_code == 303
+    assert OK not in council.get("/council/moderation").text
+    assert comments(session)[0].status == "published"
+    r = flag(make_pupil("3A"), cid, "bullying")
+    assert "meteen bovenaan" in r.text and "Bel 112" not in r.text
+    assert reject(council, cid, "bullying").status_code == 303
+    assert comments(session)[0].status == "rejected"

@@ -48,10 +48,12 @@ def test_urgent_first_then_oldest(target, make_pupil, council, session):
     oldest, newer, crisis = (f'id="q-comment-{row.id}"' for row in rows)
     urgent = page[page.index(f'<li class="card urgent" {crisis}>'):page.index("Ik wil dood")]
     assert '<span class="tag urgent">dringend</span>' in urgent and "crisis</span>" in urgent
-    # an urgent text is not published by a quick thumb: approving is the quiet button, and the
-    # likely reason is preselected; an ordinary text asks for a reason
+    # an urgent text is not published by a quick thumb: approving is the quiet button; the
+    # likely reason is only suggested (the author reads it, so the moderator picks it) and every
+    # text asks for a reason
     item = page[page.index(crisis):page.index(oldest)]
-    assert 'class="secondary">Goedkeuren' in item and '<option value="private" selected>' in item
+    assert 'class="secondary">Goedkeuren' in item and "Mogelijke reden: te persoonlijk om hier te tonen." in item
+    assert " selected" not in item and '<option value="">Kies een reden</option>' in item
     assert '<option value="">Kies een reden</option>' in page[page.index(oldest):page.index(newer)]
     assert [i.id for i in moderation.queue(session, rows[0].school_id)] == [rows[2].id, rows[0].id, rows[1].id]
 

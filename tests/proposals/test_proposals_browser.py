@@ -26,7 +26,7 @@ def test_pupil_submits_a_proposal_on_a_phone(phone, seeded, new_codes, session, 
     assert_accessible(phone)
     phone.select_option("#f-state", "done")
     phone.click("form.filters button")
-    phone.wait_for_url("**/voorstellen?state=done*")
+    phone.wait_for_url("**/voorstellen?*state=done*")
     assert phone.locator("#board-list").get_by_text("Geen straf voor één minuut te laat").is_visible()
     assert_accessible(phone)
     phone.click("text=Doe een voorstel")
@@ -36,8 +36,8 @@ def test_pupil_submits_a_proposal_on_a_phone(phone, seeded, new_codes, session, 
     phone.select_option("#category", label="Lokalen en speelplaats")
     phone.fill("#body", "Als het regent, worden onze fietsen en zadels nat. Een dak zou helpen.")
     phone.click("text=Voorstel versturen")
-    phone.wait_for_url("**/voorstellen")
-    assert "De leerlingenraad leest je tekst eerst na" in phone.locator("[role=status]").inner_text()
+    phone.wait_for_url("**/voorstellen/*")
+    assert "De leerlingenraad leest je tekst eerst na" in phone.locator("[role=status]").first.inner_text()
     assert_accessible(phone)
     phone.get_by_role("link", name="Mijn voorstellen").click()
     phone.wait_for_url("**/voorstellen/mijn")
@@ -71,13 +71,17 @@ def test_management_answers_and_the_pupil_sees_it(phone, desktop, seeded, new_co
     card.get_by_label("Deels aanvaard").check()
     card.get_by_label("Uitleg voor de leerlingen (verplicht)").fill(
         "We zetten een fontein op de eerste verdieping. Voor elke gang is er geen budget.")
-    card.get_by_role("button", name="Antwoord publiceren").click()
+    card.get_by_role("button", name="Antwoord nakijken en publiceren…").click()
+    desktop.wait_for_url("**/bevestig**")  # the answer is shown once more before it is public
+    assert_accessible(desktop)
+    assert reload(session, proposal.id).state == "with_management"
+    desktop.get_by_role("button", name="Ja, antwoord publiceren").click()
     desktop.wait_for_url("**/management/proposals*")
     assert "Er wacht geen voorstel op een antwoord" in desktop.locator("main").inner_text()
     assert reload(session, proposal.id).state == "answered"
 
     phone.goto("/overzicht")
-    assert "1 gevolgd voorstel is veranderd" in phone.locator("main").inner_text()
+    assert "1 voorstel dat je volgt is veranderd" in phone.locator("main").inner_text()
     assert_accessible(phone)
     phone.click("main >> text=Drinkwater in elke gang")
     timeline = phone.locator("ol.timeline").inner_text()

@@ -22,7 +22,7 @@ def test_follow_counts_on_the_home_page(pupil, session, school, author):
     proposals.transition(session, reload(session, other.id), "forward", "council", text="Ook.")
     session.commit()
     home = pupil.get("/overzicht").text
-    assert "1 gevolgd voorstel is veranderd sinds je laatste bezoek" in home
+    assert "1 voorstel dat je volgt is veranderd sinds je laatste bezoek" in home
     assert f'href="/voorstellen/{followed.id}"' in home and "Ander voorstel" not in home
     pupil.get(f"/voorstellen/{followed.id}")  # opening it marks it seen
     assert "veranderd sinds je laatste bezoek" not in pupil.get("/overzicht").text
@@ -34,10 +34,10 @@ def test_two_followed_changes_and_unfollow(pupil, session, school, author):
         pupil.form(f"/voorstellen/{pid}/volgen")
         proposals.transition(session, reload(session, pid), "forward", "council", text="Belangrijk.")
     session.commit()
-    assert "2 gevolgde voorstellen zijn veranderd sinds je laatste bezoek" in pupil.get("/overzicht").text
+    assert "2 voorstellen die je volgt zijn veranderd sinds je laatste bezoek" in pupil.get("/overzicht").text
     r = pupil.htmx(f"/voorstellen/{ids[0]}/volgen")  # HTMX: the button partial, and unfollowed
     assert r.status_code == 200 and "Volg dit voorstel" in r.text and "<html" not in r.text
-    assert "1 gevolgd voorstel is veranderd" in pupil.get("/overzicht").text
+    assert "1 voorstel dat je volgt is veranderd" in pupil.get("/overzicht").text
 
 
 def test_follows_live_only_in_a_signed_cookie(pupil, session, school, author):

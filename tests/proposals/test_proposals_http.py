@@ -64,13 +64,13 @@ def test_overdue_proposals_are_marked_on_board_and_page(client, session, school,
     p.deadline = today() - timedelta(days=1)
     session.add(p)
     session.commit()
-    assert "te laat beantwoord" in client.get("/voorstellen").text
+    assert "te laat: nog geen antwoord" in client.get("/voorstellen").text
     page = client.get(f"/voorstellen/{p.id}").text
-    assert "te laat beantwoord" in page and "Dat is nog niet gebeurd" in page
+    assert "te laat: nog geen antwoord" in page and "Dat is nog niet gebeurd" in page
     p.deadline = today()
     session.add(p)
     session.commit()
-    assert "te laat beantwoord" not in client.get(f"/voorstellen/{p.id}").text
+    assert "te laat" not in client.get(f"/voorstellen/{p.id}").text
 
 
 def test_proposal_page_shows_the_dated_timeline(client, session, school, author):

@@ -19,6 +19,11 @@ EXPECTED = {  # (from_state, action, role) -> to_state: the lifecycle of the iss
     ("submitted", "reject", "council"): "rejected_by_moderation",
     ("published", "forward", "council"): "with_management",
     ("with_management", "answer", "management"): "answered",
+    ("with_management", "extend", "management"): "with_management",  # more time, once
+    ("answered", "correct", "management"): "answered",  # a published answer may be corrected
+    ("in_progress", "correct", "management"): "in_progress",
+    ("done", "correct", "management"): "done",
+    ("not_done", "correct", "management"): "not_done",
     ("answered", "start", "council"): "in_progress",
     ("in_progress", "update", "council"): "in_progress",
     ("answered", "close", "council"): "done",

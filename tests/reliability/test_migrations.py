@@ -42,3 +42,27 @@ def test_three_migrations_at_once_on_an_empty_database(tmp_path):
         engine.dispose()
         assert versions == ScriptDirectory.from_config(alembic_config(url)).get_heads()
         assert {"school", "participationcode", "votetally"} <= set(tables)
+
+
+def test_code_sheets_made_before_numbers_keep_distinct_numbers(tmp_path):
+    """Migration 0009 numbers the sheets that exist (by their id) and gives them an empty name."""
+    from sqlmodel import Session
+
+    from app.services import access, school as school_service
+
+    with empty_database(tmp_path) as url:
+        cfg = alembic_config(url)
+        command.upgrade(cfg, "0009")
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with Session(engine) as session:
+            school = school_service.ensure_school(session, "Oude school")
+            group = school_service.add_group(session, school.id, "3A")
+            for _i in range(2):
+                access.create_codes(session, b"k" * 32, group, 1)
+            session.commit()
+        command.downgrade(cfg, "0008")
+        command.upgrade(cfg, "0009")
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, number, label FROM codesheet ORDER BY id")).all()
+        engine.dispose()
+        assert [tuple(r) for r in rows] == [(r[0], r[0], "") for r in rows] and len(rows) == 2

@@ -118,7 +118,7 @@ def test_a_form_post_to_the_api_is_refused_with_415(pupil, session, proposal_id)
 
 
 @pytest.mark.parametrize("path, allow", [("/", "GET"), ("/api/v1/polls", "GET"), ("/healthz", "GET, HEAD"),
-                                         ("/static/inspraak-2.css", "GET, HEAD")])
+                                         ("/static/inspraak-3.css", "GET, HEAD")])
 def test_trace_gets_405_with_allow(client, school, path, allow):
     r = client.request("TRACE", path)
     assert r.status_code == 405 and r.headers["allow"] == allow

@@ -54,7 +54,7 @@ def https_client(settings, migrated):
 
 
 def test_hsts_when_the_public_address_is_https(https_client, client, school):
-    for path in ["/", "/hulp", "/nope", "/static/inspraak-2.css", "/healthz"]:
+    for path in ["/", "/hulp", "/nope", "/static/inspraak-3.css", "/healthz"]:
         assert https_client.get(path).headers["strict-transport-security"] == "max-age=31536000"
         assert "strict-transport-security" not in client.get(path).headers
 
@@ -80,7 +80,7 @@ def test_public_pages_and_static_files_may_be_kept(client, school):
     for path in ("/", "/hulp", "/privacy", "/regels", "/voorstellen"):
         assert client.get(path).headers["cache-control"] == "private, no-cache"
     assert client.get("/voorstellen/feed.atom").headers["cache-control"] == "public, max-age=300"
-    assert "immutable" in client.get("/static/inspraak-2.css").headers["cache-control"]
+    assert "immutable" in client.get("/static/inspraak-3.css").headers["cache-control"]
 
 
 def _has_security_headers(r) -> bool:

@@ -11,7 +11,7 @@ from app.models import AuditEntry, Staff
 from app.models.proposals import Proposal, ProposalEvent, ProposalSupport
 from app.services import access, moderation, proposals, school as school_service, staff as staff_service
 from app.services.access import Participant
-from app.timeutil import now_hour
+from app.timeutil import now_hour, today
 from conftest import STAFF_PASSWORD
 from support import set_school  # noqa: F401 (tests import it from here too)
 
@@ -35,6 +35,8 @@ PATHS = {
 VALID_FIELDS = {
     "approve": {}, "reject": {"reason": "bullying"}, "forward": {"text": "Omdat het dringend is."},
     "answer": {"decision": "accepted", "text": "Ja, goed idee."}, "start": {"text": "We beginnen."},
+    "extend": {"text": "We wachten op de ouderraad.", "new_deadline": proposals.add_school_days(today(), 20)},
+    "correct": {"decision": "declined", "text": "Verbeterd: nee, want zo en zo."},
     "update": {"text": "Nieuws."}, "close": {"outcome": "done", "text": "Klaar."}, "withdraw": {},
 }
 

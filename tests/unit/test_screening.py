@@ -167,6 +167,41 @@ STAYS_OK = [
     "ik neem mijn pillen elke ochtend",
 ]
 
+# Denials, talk about the subject and accidents: the lists stay quiet (idioms.txt) ...
+DENIED_OR_TOPIC = [
+    "ik wil niet dood, ik wil alleen minder toetsen",
+    "kwil nie dood hoor, gewoon moe",
+    "i dont wanna die, i just hate mondays",
+    "im not suicidal, just stressed",
+    "i would never hurt myself",
+    "ik snij mezelf niet, het was de kat",
+    "ik heb er nooit aan gedacht om mezelf iets aan te doen",
+    "niemand slaat mij, mijn ouders zijn lief",
+    "mijn ouders slaan mij nooit",
+    "my parents never hit me",
+    "ik word niet geslagen, ik ben gewoon onhandig",
+    "ik ben niet bang voor mijn ouders",
+    "kunnen we een workshop over zelfmoordpreventie krijgen",
+    "we read a book about suicide in english class",
+    "voor mijn eindwerk onderzoek ik zelfmoord bij jongeren",
+    "waar kan je terecht als je thuis geslagen wordt",
+    "ik heb mezelf gesneden aan een blad papier",
+    "ik heb mezelf pijn gedaan bij het hoogspringen",
+]
+# ... but the same words said of oneself still count.
+STILL_CAUGHT = [
+    ("ik wil dood, niet morgen maar nu", "crisis"),
+    ("ik denk elke dag aan zelfmoord", "crisis"),
+    ("ik ben suicidaal", "crisis"),
+    ("i want to hurt myself", "crisis"),
+    ("ik snij mezelf elke avond", "crisis"),
+    ("ik wil mezelf iets aan doen", "crisis"),
+    ("ik word thuis geslagen", "abuse"),
+    ("mijn ouders slaan mij", "abuse"),
+    ("ik heb mezelf gesneden met een mesje", "crisis"),
+    ("ik heb een boek over zelfmoord gelezen en nu wil ik dood", "crisis"),
+]
+
 DISGUISED_CRISIS = [
     "z e l f m o o r d",
     "zelf moord",
@@ -195,6 +230,16 @@ def test_abuse_phrasings(text):
 @pytest.mark.parametrize("text", STAYS_OK)
 def test_idioms_stay_ok(text):
     assert lexicon.match(text, NAMES).verdict == "ok", lexicon.match(text, NAMES)
+
+
+@pytest.mark.parametrize("text", DENIED_OR_TOPIC)
+def test_denials_and_subject_talk_stay_quiet_in_the_lists(text):
+    assert lexicon.match(text).verdict == "ok", lexicon.match(text)
+
+
+@pytest.mark.parametrize("text, verdict", STILL_CAUGHT)
+def test_said_of_oneself_the_same_words_still_count(text, verdict):
+    assert lexicon.match(text).verdict == verdict, lexicon.match(text)
 
 
 @pytest.mark.parametrize("text", DISGUISED_CRISIS)
@@ -278,3 +323,44 @@ def test_zz_report_dev_figures():
         print(f"{key:20} {value:6.1%}  (n={n})")
     for want, got, text in f["misses"]:
         print(f"miss: {want} -> {got}: {text}")
+
+
+# --- the lists searched fast ------------------------------------------------------------
+
+def _rule_by_rule(text: str) -> str:
+    """The lists' verdict the slow way: every rule on its own (the one-alternation search of
+    lexicon._search must agree with it)."""
+    forms = lexicon._forms(lexicon._base(text))
+    urgent = lexicon._variants(forms, lexicon._rules("idioms"))
+    for verdict, variants in (("crisis", urgent), ("abuse", urgent), ("profanity", lexicon._variants(forms, None))):
+        for rule in lexicon._rules(verdict).rules:
+            if any((rule.squeezed if sq else rule.plain).search(t) for t, sq, joined in variants
+                   if rule.joined or not joined):
+                return verdict
+    return "ok"
+
+
+def test_one_alternation_per_list_finds_what_the_rules_find_one_by_one():
+    texts = [item["text"] for item in _dev()["items"]] + CRISIS + ABUSE + STAYS_OK + DISGUISED_CRISIS
+    texts += DENIED_OR_TOPIC + [t for t, _ in STILL_CAUGHT]
+    assert all(lexicon._rules(n).either[sq, j] for n in ("crisis", "abuse", "idioms") for sq in (0, 1) for j in (0, 1))
+    for text in texts:
+        want, got = _rule_by_rule(text), lexicon.match(text).verdict
+        assert got == want or (want, got) == ("ok", "person"), text  # @mentions are not in the lists
+
+
+def test_long_text_decodes_leetspeak_and_stretching_only_where_needed():
+    plain = "De refter is te klein en de soep is koud. " * 8
+    assert len(plain) > 280 and lexicon._forms(lexicon._base(plain + "Echt waar!!!")) == [
+        (lexicon._words(lexicon._base(plain + "Echt waar!!!")), False)]
+    assert lexicon.match(plain + "Soms denk ik: ik w1l d00d.").verdict == "crisis"
+    assert lexicon.match(plain + "ik wil dooooood").verdict == "crisis"
+    assert lexicon.match(plain + "Z3LFM00RD. " + plain).verdict == "crisis"
+
+
+def test_a_school_line_with_a_backreference_is_searched_rule_by_rule(school_dir):
+    (school_dir / "crisis.txt").write_text("\\b(weg)\\s+\\1\\s+weg\\b\n")
+    assert lexicon._rules("crisis").either[False, False] is None
+    assert lexicon.match("ik wil weg weg weg").verdict == "crisis"
+    assert lexicon.match("ik wil dood").verdict == "crisis"
+    assert lexicon.match("weg met de regels").verdict == "ok"

@@ -38,11 +38,10 @@ def test_home_lists_open_items_newest_first_with_answered_marked(pupil, session,
     assert page.index("Nieuwere stelling") < page.index("Oudere stelling")
     assert "Alleen voor 4A" not in page
     assert poll.question in page
-    old_card = page[page.index(f'id="st{old.id}"'):page.index(f'id="st{new.id}"')] if page.index(
-        f'id="st{old.id}"') < page.index(f'id="st{new.id}"') else page[page.index(f'id="st{old.id}"'):]
-    assert "Beantwoord" in old_card and "✓ Eens" in old_card
-    new_card = page[page.index(f'id="st{new.id}"'):page.index(f'id="st{old.id}"')]
-    assert "Beantwoord" not in new_card
+    # Still to do first, as cards; the answered one below, as a link with its closing time.
+    todo, answered = page.split("Al beantwoord", 1)
+    assert f'id="st{new.id}"' in todo and "Oudere stelling" not in todo and "Beantwoord" not in todo
+    assert f'href="/stellingen/{old.id}"' in answered and "open tot" in answered
 
 
 def test_one_tap_without_javascript_gives_a_full_page_with_thanks_and_result(pupil, session, raad):
@@ -366,21 +365,24 @@ def test_live_session_projector_updates_after_votes(council, make_pupil, client,
     assert code in page and "<svg" in page and "http://testserver/live" in page
     assert 'hx-trigger="every 2s"' in page
     partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
-    assert "<html" not in partial and "Nog te weinig antwoorden" in partial
-    # Pupils scan the QR code: with a cookie straight to the vote page; without, the code form.
-    assert "Typ eerst de code van je strookje" in client.get(f"/live/{code}").text
+    assert "<html" not in partial and "Nog minder dan 3 antwoorden" in partial
+    # Pupils scan the QR code: without a code on the phone, the slip's code form, which comes back.
+    assert 'name="next" value="/live/' in client.get(f"/live/{code}").text
     shown = []
     for answer in ("agree", "agree", "disagree", "agree", "agree", "disagree"):
         p = make_pupil("3A")
-        r = p.get(f"/live/{code.lower()}", follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == f"/stellingen/{st.id}"
-        assert "Bedankt" in p.form(f"/stellingen/{st.id}/stem", {"answer": answer}).text
+        r = p.get(f"/live/{code.lower()}")
+        assert r.status_code == 200 and f'action="/stellingen/{st.id}/stem"' in r.text
+        r = p.form(f"/stellingen/{st.id}/stem", {"answer": answer, "back": f"/live/{code}"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/live/{code}"
+        assert "Bedankt" in p.get(r.headers["location"]).text
         partial = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
-        shown.append(re.search(r"(\d+) antwoorden", partial).group(1) if "Nog te weinig" not in partial else "-")
+        shown.append(re.search(r"(\d+) antwoorden", partial).group(1) if "Nog minder" not in partial else "-")
     assert shown == ["-", "-", "3", "3", "3", "6"]  # the projector moves in steps of k = 3
-    assert "67% (4)" in partial
+    assert "67%" in partial and "6 antwoorden" in partial
     council.form(f"/staff/live/{code}/end")
-    assert "afgelopen" in council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
+    ended = council.get(f"/staff/live/{code}/results", headers={"HX-Request": "true"}).text
+    assert "Afgelopen" in ended and "<svg" not in ended and code not in ended and "every 2s" not in ended
     r = make_pupil("3A").get(f"/live/{code}")
     assert r.status_code == 409 and "Deze les-stemming is afgelopen." in r.text
 
@@ -404,7 +406,7 @@ def test_pupils_cannot_open_the_projector(pupil, council, session, raad):
 def test_vote_page_html_and_css_fit_in_14_kb(pupil, session, raad, app):
     st = make_statement(session, raad)
     poll = make_poll(session, raad, options="\n".join(f"Antwoord {i}" for i in range(10)))
-    css = pupil.get("/static/inspraak-2.css").content
+    css = pupil.get("/static/inspraak-3.css").content
     for url in (f"/stellingen/{st.id}", f"/peilingen/{poll.id}"):
         html = pupil.get(url).content
         assert len(html) + len(css) <= 14 * 1024, (url, len(html), len(css))

@@ -245,17 +245,26 @@ def test_staff_input_is_checked(session, school, council, fields, message):
 
 def test_live_session_lives_in_the_database(session, school, council, pupil):
     st = make_statement(session, council)
+    poll = make_poll(session, council)
     live = voting.start_live(session, council, "statement", st.id)
     session.commit()
     assert len(live.join_code) == 6 and set(live.join_code) <= set(anonymity.ALPHABET)
-    assert voting.join_live(session, pupil, live.join_code.lower()) == f"/stellingen/{st.id}"
+    assert voting.live_item(session, pupil, live.join_code.lower()) == ("statement", st.id)
     assert voting.live_view(session, school, live.join_code).view.id == st.id
+    assert voting.running(session, school.id) == [live]
+    voting.push_live(session, council, live.join_code, "poll", poll.id)  # the next item, from a phone
+    session.commit()
+    assert voting.live_item(session, pupil, live.join_code) == ("poll", poll.id)
+    assert voting.live_view(session, school, live.join_code).view.id == poll.id
     voting.end_live(session, council, live.join_code)
     session.commit()
+    assert voting.running(session, school.id) == []
     with pytest.raises(Conflict, match="afgelopen"):
-        voting.join_live(session, pupil, live.join_code)
+        voting.live_item(session, pupil, live.join_code)
+    with pytest.raises(Conflict, match="gestopt"):
+        voting.push_live(session, council, live.join_code, "statement", st.id)
     with pytest.raises(NotFound):
-        voting.join_live(session, pupil, "ZZZZZZ")
+        voting.live_item(session, pupil, "ZZZZZZ")
     voting.close_now(session, council, "statement", st.id)
     with pytest.raises(Conflict):
         voting.start_live(session, council, "statement", st.id)

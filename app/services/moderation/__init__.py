@@ -21,7 +21,7 @@ from app.services.moderation.settings import MAX_NAMES, MAX_THRESHOLD, MODES, se
 from app.services.moderation.comments import (COMMENT_TARGET_URLS, COMMENT_TARGETS, STATUS_LABELS, CommentTarget,
                                               CommentView, Thread, decide_comment, get_comment, is_author,
                                               pending_comments, post_comment, register_target, target_title, thread)
-from app.services.moderation.flags import FLAG_REASONS, add_flag, flag_comment
+from app.services.moderation.flags import FLAG_REASONS, add_flag, flag_comment, flag_notice
 
 __all__ = [
     "POST_LIMIT", "POST_WINDOW", "URGENT_VERDICTS", "VERDICT_LABELS", "PostingLimit", "Screened", "allow_post",
@@ -29,5 +29,5 @@ __all__ = [
     "ModeratedKind", "QueueItem", "decide", "queue", "queue_item", "reason_label", "register", "suggested_reason",
     "MAX_NAMES", "MAX_THRESHOLD", "MODES", "set_school_names", "update_settings", "COMMENT_TARGET_URLS",
     "COMMENT_TARGETS", "STATUS_LABELS", "CommentTarget", "CommentView", "register_target", "Thread",
-    "decide_comment", "get_comment", "is_author", "pending_comments", "post_comment", "target_title", "thread", "FLAG_REASONS", "add_flag", "flag_comment",
+    "decide_comment", "get_comment", "is_author", "pending_comments", "post_comment", "target_title", "thread", "FLAG_REASONS", "add_flag", "flag_comment", "flag_notice",
 ]

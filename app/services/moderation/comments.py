@@ -4,7 +4,7 @@ the thread a reader may see, and comments in the moderation queue."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, select
 
 from app.i18n import _
@@ -13,7 +13,7 @@ from app.models.moderation import COMMENT_MAX
 from app.services import shared
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.moderation.intake import PostingLimit, Screened, allow_post, clean_text, screen_new_text
-from app.services.moderation.queue import QueueItem, reason_label
+from app.services.moderation.queue import URGENT_FLAGS, QueueItem, reason_label
 from app.services.shared import N_
 
 
@@ -166,14 +166,23 @@ def get_comment(session: Session, school_id: int, comment_id: int) -> Comment:
     return comment
 
 
+def _urgently_flagged(school_id: int):
+    """Ids of comments with a flag for bullying or danger no moderator has looked at yet."""
+    return select(ContentFlag.target_id).where(
+        ContentFlag.school_id == school_id, ContentFlag.target_kind == "comment",
+        ContentFlag.reason.in_(URGENT_FLAGS), ContentFlag.cleared == False)  # noqa: E712 (SQL expression)
+
+
 def pending_comments(session: Session, school_id: int) -> list[QueueItem]:
-    rows = session.exec(select(Comment).where(Comment.school_id == school_id,
-                                              Comment.status.in_(("pending", "hidden")))).all()
-    hidden_ids = [c.id for c in rows if c.status == "hidden"]
+    urgent_flags = set(session.exec(_urgently_flagged(school_id)))
+    rows = session.exec(select(Comment).where(Comment.school_id == school_id, or_(
+        Comment.status.in_(("pending", "hidden")),
+        and_(Comment.status == "published", Comment.id.in_(_urgently_flagged(school_id)))))).all()
+    flagged_ids = [c.id for c in rows if c.status != "pending"]
     reasons: dict[int, list[str]] = {}
-    if hidden_ids:
+    if flagged_ids:
         for target_id, reason in session.exec(select(ContentFlag.target_id, ContentFlag.reason).where(
-                ContentFlag.target_kind == "comment", ContentFlag.target_id.in_(hidden_ids),
+                ContentFlag.target_kind == "comment", ContentFlag.target_id.in_(flagged_ids),
                 ContentFlag.cleared == False)):  # noqa: E712 (SQL expression)
             reasons.setdefault(target_id, []).append(reason)
     titles: dict[tuple[str, int], str] = {}
@@ -184,7 +193,8 @@ def pending_comments(session: Session, school_id: int) -> list[QueueItem]:
             lookup = COMMENT_TARGETS.get(c.target_kind)
             titles[key] = (lookup(session, school_id, c.target_id, None) if lookup else None) or ""
         items.append(QueueItem(
-            kind="comment", id=c.id, text=c.body, urgent=c.urgent, verdict=c.verdict, created_at=c.created_at,
+            kind="comment", id=c.id, text=c.body, urgent=c.urgent or c.id in urgent_flags, verdict=c.verdict,
+            created_at=c.created_at,
             url=f"/reacties/{c.target_kind}/{c.target_id}", context=titles[key],
             flag_reasons=tuple(sorted(reasons.get(c.id, ()))), hidden=c.status == "hidden",
             order=c.position))
@@ -203,7 +213,9 @@ def decide_comment(session: Session, staff: Staff, item_id: int, decision: str, 
         values |= {"body": edited_text, "edited": True}
     # Only from a waiting state, in one statement: two moderators cannot both decide.
     result = session.exec(update(Comment).where(
-        Comment.id == item_id, Comment.school_id == staff.school_id, Comment.status.in_(("pending", "hidden"))
+        Comment.id == item_id, Comment.school_id == staff.school_id, or_(
+            Comment.status.in_(("pending", "hidden")),
+            and_(Comment.status == "published", Comment.id.in_(_urgently_flagged(staff.school_id))))
     ).values(**values))
     if result.rowcount != 1:
         raise Conflict(_("Deze tekst wacht niet meer op een beslissing. Misschien besliste iemand anders al."))

@@ -1,5 +1,7 @@
-"""Flags: a pupil reports a published comment, once per item by a per-item pseudonym; at the
-school's threshold the comment is hidden until a moderator looks."""
+"""Flags: a pupil reports a published comment, once per item by a per-item pseudonym. A flag
+for bullying or danger puts the comment in the moderation queue at once, marked urgent; at the
+school's threshold of flags the comment is hidden until a moderator looks. (The comment's own
+`urgent` stays the screener's: its author must not learn from it that someone flagged it.)"""
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +11,7 @@ from app.i18n import _
 from app.models import Comment, ContentFlag, School
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.moderation.comments import get_comment, is_author, target_title
+from app.services.moderation.queue import URGENT_FLAGS
 from app.services.shared import N_
 
 
@@ -17,6 +20,7 @@ FLAG_REASONS: dict[str, str] = {
     "personal": N_("persoonlijke info"),
     "inappropriate": N_("ongepast"),
     "spam": N_("spam of reclame"),
+    "danger": N_("iemand is in gevaar"),
 }
 
 
@@ -53,4 +57,18 @@ def flag_comment(session: Session, participant, comment_id: int, reason: str) ->
                                        Comment.flag_count >= school.flag_hide_threshold).values(status="hidden"))
     session.refresh(comment)
     return comment
+
+
+def flag_notice(school: School, comment: Comment, reason: str) -> str:
+    """What the pupil who flagged is told: what really happens now."""
+    if reason in URGENT_FLAGS:
+        text = _("Bedankt voor je melding. Ze staat nu meteen bovenaan bij de leerlingenraad, die ze zo snel "
+                 "mogelijk bekijkt.")
+        if reason == "danger":
+            text += " " + _("Is iemand nu in gevaar? Bel 112. Hulplijnen vind je bij Hulp nodig?")
+        return text
+    if comment.status == "hidden":
+        return _("Bedankt voor je melding. De reactie is nu verborgen tot de leerlingenraad ernaar kijkt.")
+    return _("Bedankt voor je melding. Na {n} meldingen verbergen we de reactie tot de leerlingenraad ernaar "
+             "kijkt.").format(n=school.flag_hide_threshold)
 

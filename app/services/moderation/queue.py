@@ -31,7 +31,11 @@ REJECT_REASONS: dict[str, str] = {
 
 # The reject reason a moderator most likely wants, by verdict or by flag reason.
 LIKELY_REASON = {"crisis": "private", "abuse": "private", "person": "person", "profanity": "language",
-                 "bullying": "bullying", "personal": "person", "inappropriate": "language", "spam": "offtopic"}
+                 "bullying": "bullying", "personal": "person", "inappropriate": "language", "spam": "offtopic",
+                 "danger": "private"}
+# Flag reasons that put a comment in the queue at once, marked urgent: a pupil who reports
+# bullying or danger must not wait for others to agree.
+URGENT_FLAGS = ("bullying", "danger")
 
 
 MAX_TEXT = 5000  # edited text of any kind; each kind checks its own, smaller limit

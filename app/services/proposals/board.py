@@ -4,9 +4,9 @@ own and followed proposals, the outcomes feed, and what each staff page shows.""
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from app.i18n import _
@@ -14,12 +14,14 @@ from app.models import School, Staff
 from app.models.proposals import Proposal, ProposalEvent
 from app.services.access import Participant
 from app.services.errors import NotFound
+from app.services.proposals import desk
 from app.services.proposals.lifecycle import is_author
-from app.services.proposals.rules import PUBLIC_STATES, STATES, actions_for
-from app.services.proposals.school_days import is_overdue, school_days_between, school_year_start
+from app.services.proposals.rules import CONFIRMED, PUBLIC_STATES, STATES, actions_for
+from app.services.proposals.school_days import (answered_late, is_overdue, school_days_between, school_year_start,
+                                                support_ended)
 from app.services.proposals.settings import audience_size, categories, holiday_ranges, holidays, support_threshold
 from app.services.proposals.supports import has_supported
-from app.timeutil import today
+from app.timeutil import local_date, start_of_day, today
 
 
 @dataclass
@@ -35,6 +37,19 @@ class Item:
     is_author: bool = False
     supported: bool = False
 
+    @property
+    def answered_late(self) -> bool:
+        return answered_late(self.proposal)
+
+    @property
+    def support_ended(self) -> bool:
+        return support_ended(self.proposal)
+
+    @property
+    def answer(self) -> ProposalEvent | None:
+        """Management's answer on the timeline (the latest, if it was ever given twice)."""
+        return next((e for e in reversed(self.timeline or []) if e.action == "answer"), None)
+
 
 def category_names(session: Session, school_id: int) -> dict[int, str]:
     return {c.id: c.name for c in categories(session, school_id)}
@@ -48,20 +63,49 @@ def _last_events(session: Session, proposal_ids: list[int]) -> dict[int, Proposa
     return {e.proposal_id: e for e in session.exec(select(ProposalEvent).where(ProposalEvent.id.in_(latest)))}
 
 
-def board(session: Session, school: School, state: str | None = None, category_id: int | None = None,
-          on: date | None = None) -> list[Item]:
-    """The public board: every public proposal, overdue ones first, then the most recently changed."""
+PAGE_SIZE = 20
+SEARCH_MAX = 200  # longer searches are cut, not refused: a search changes nothing
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    items: list[Item]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def _board_query(school: School, state: str | None, category_id: int | None, search: str):
     query = select(Proposal).where(Proposal.school_id == school.id, Proposal.state.in_(PUBLIC_STATES))
     if state in PUBLIC_STATES:
         query = query.where(Proposal.state == state)
     if category_id is not None:
         query = query.where(Proposal.category_id == category_id)
-    proposals = list(session.exec(query.order_by(Proposal.changed_at.desc(), Proposal.id.desc())))
+    for word in search[:SEARCH_MAX].casefold().split()[:8]:  # every word somewhere in the title or the text
+        query = query.where(or_(func.lower(Proposal.title).contains(word, autoescape=True),
+                                func.lower(Proposal.body).contains(word, autoescape=True)))
+    return query
+
+
+def board(session: Session, school: School, state: str | None = None, category_id: int | None = None,
+          on: date | None = None, search: str = "", page: int = 1) -> BoardPage:
+    """The public board, a page at a time: overdue ones first (a late answer stays in sight at
+    the top), then the most recently changed. `search` keeps those with every word in it."""
+    on = on or today()
+    query = _board_query(school, state, category_id, search)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
+    late_first = case((and_(Proposal.state == "with_management", Proposal.deadline < on), 0), else_=1)
+    proposals = list(session.exec(query.order_by(late_first, Proposal.changed_at.desc(), Proposal.id.desc())
+                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     names = category_names(session, school.id)
     last = _last_events(session, [p.id for p in proposals])
     threshold = support_threshold(session, school)
-    items = [Item(p, names.get(p.category_id, ""), threshold, is_overdue(p, on), last.get(p.id)) for p in proposals]
-    return sorted(items, key=lambda i: not i.overdue)  # a late answer stays in sight at the top
+    return BoardPage([Item(p, names.get(p.category_id, ""), threshold, is_overdue(p, on), last.get(p.id))
+                      for p in proposals], total, page)
 
 
 def timeline(session: Session, proposal_id: int) -> list[ProposalEvent]:
@@ -86,21 +130,27 @@ def visible(session: Session, school: School, proposal_id: int, participant: Par
                 events, author, has_supported(session, participant, proposal))
 
 
-def mine(session: Session, participant: Participant, proposal_ids: Iterable[int]) -> list[Item]:
-    """The author's own proposals, from the ids in their cookie, each checked against its author tag."""
-    ids = [i for i in proposal_ids if isinstance(i, int)][:100]
-    if not ids:
-        return []
-    proposals = [p for p in session.exec(select(Proposal).where(Proposal.id.in_(ids)).order_by(Proposal.id.desc()))
-                 if is_author(participant, p)]
+MINE_LIMIT = 500
+
+
+def mine(session: Session, participant: Participant) -> list[Item]:
+    """The author's own proposals, in any browser with the same slip: each recent proposal's
+    author tag is made again from the participant's secret and compared. Nothing links a
+    pupil to a proposal in the database."""
+    rows = session.exec(select(Proposal).where(Proposal.school_id == participant.school_id,
+                                               Proposal.author_nonce != "")
+                        .order_by(Proposal.id.desc()).limit(MINE_LIMIT))
+    proposals = [p for p in rows if is_author(participant, p)]
     names = category_names(session, participant.school_id)
     last = _last_events(session, [p.id for p in proposals])
     return [Item(p, names.get(p.category_id, ""), 0, is_overdue(p), last.get(p.id), is_author=True)
             for p in proposals]
 
 
-def changed_since(session: Session, school_id: int, seen: dict[int, int]) -> list[Proposal]:
-    """Followed public proposals with a timeline entry newer than the last one this phone saw."""
+def changed_since(session: Session, school_id: int, seen: dict[int, int],
+                  participant: Participant | None = None) -> list[Proposal]:
+    """Followed proposals with a timeline entry newer than the last one this phone saw: public
+    ones, and the participant's own in any state (a rejection is news to its author too)."""
     if not seen:
         return []
     latest = dict(session.exec(
@@ -110,8 +160,8 @@ def changed_since(session: Session, school_id: int, seen: dict[int, int]) -> lis
     changed = [pid for pid, last in latest.items() if last > seen.get(pid, 0)]
     if not changed:
         return []
-    return list(session.exec(select(Proposal).where(Proposal.id.in_(changed), Proposal.state.in_(PUBLIC_STATES))
-                             .order_by(Proposal.changed_at.desc())))
+    found = session.exec(select(Proposal).where(Proposal.id.in_(changed)).order_by(Proposal.changed_at.desc()))
+    return [p for p in found if p.state in PUBLIC_STATES or is_author(participant, p)]
 
 
 def followable(session: Session, school: School, proposal_id: int) -> tuple[Proposal, int]:
@@ -147,11 +197,11 @@ def figures(session: Session, school_id: int, on: date | None = None) -> Figures
         Proposal.school_id == school_id, Proposal.deadline.is_not(None), Proposal.state.in_(PUBLIC_STATES))))
     answered = [p for p in with_deadline if p.answered_at is not None]
     late_waiting = [p for p in with_deadline if p.answered_at is None and is_overdue(p, on)]
-    on_time = sum(1 for p in answered if p.answered_at.date() <= p.deadline)
+    on_time = sum(1 for p in answered if local_date(p.answered_at) <= p.deadline)
     free = holiday_ranges(session, school_id)
-    durations = [school_days_between(p.with_management_at.date(), p.answered_at.date(), free)
+    durations = [school_days_between(local_date(p.with_management_at), local_date(p.answered_at), free)
                  for p in answered if p.with_management_at is not None]
-    year_start = datetime.combine(school_year_start(on), time.min, tzinfo=UTC)
+    year_start = start_of_day(school_year_start(on))
     done = session.exec(select(func.count(Proposal.id)).where(
         Proposal.school_id == school_id, Proposal.state == "done", Proposal.closed_at >= year_start)).one()
     return Figures(on_time=on_time, judged=len(answered) + len(late_waiting),
@@ -176,27 +226,26 @@ def by_state(session: Session, school_id: int) -> dict[str, list[Proposal]]:
     return groups
 
 
-def to_answer(session: Session, school_id: int) -> list[Proposal]:
-    """Proposals waiting for management, the nearest deadline first."""
-    return list(session.exec(select(Proposal).where(
-        Proposal.school_id == school_id, Proposal.state == "with_management")
-        .order_by(Proposal.deadline, Proposal.id)))
-
-
-def board_view(session: Session, school: School, state: str | None, category_id: int | None) -> dict:
-    return {"items": board(session, school, state, category_id), "figures": figures(session, school.id),
+def board_view(session: Session, school: School, state: str | None, category_id: int | None, search: str = "",
+               page: int = 1) -> dict:
+    found = board(session, school, state, category_id, search=search, page=page)
+    return {"items": found.items, "found": found, "figures": figures(session, school.id),
             "categories": categories(session, school.id), "public_states": PUBLIC_STATES,
-            "state": state if state in PUBLIC_STATES else "", "category": category_id}
+            "state": state if state in PUBLIC_STATES else "", "category": category_id, "search": search}
 
 
 def council_view(session: Session, school: School) -> dict:
     return {"groups": by_state(session, school.id), "names": category_names(session, school.id),
             "actions": {state: actions_for(state, "council") for state in STATES},
-            "threshold": support_threshold(session, school)}
+            "threshold": support_threshold(session, school), "confirm_first": CONFIRMED}
 
 
 def management_view(session: Session, school: School) -> dict:
-    return {"items": to_answer(session, school.id), "names": category_names(session, school.id), "today": today()}
+    return {"items": desk.waiting(session, school), "today": today()}
+
+
+def answered_view(session: Session, school: School) -> dict:
+    return {"items": desk.answered(session, school), "today": today()}
 
 
 def admin_view(session: Session, school: School) -> dict:

@@ -19,10 +19,11 @@ from app.services import audit, moderation, shared
 from app.services.access import Participant
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.proposals.rules import (ACTIONS, ACTOR_OF_ROLE, BODY_MAX, DECISIONS, PUBLIC_STATES,
-                                          SUPPORT_STATES, TEXT_MAX, TITLE_MAX, refusal, staff_role, targets)
-from app.services.proposals.school_days import add_school_days
+                                          SUPPORT_SCHOOL_DAYS, SUPPORT_STATES, TEXT_MAX, TITLE_MAX, refusal, staff_role,
+                                          targets)
+from app.services.proposals.school_days import add_school_days, is_school_day
 from app.services.proposals.settings import categories, holiday_ranges
-from app.timeutil import now_hour, utcnow
+from app.timeutil import local_date, now_hour, utcnow
 
 
 def _clean(text: str | None, limit: int = TEXT_MAX) -> str:
@@ -32,12 +33,16 @@ def _clean(text: str | None, limit: int = TEXT_MAX) -> str:
     return text
 
 
+# How far management may move its answer date when it asks for more time, in school days.
+MAX_EXTENSION_DAYS = 30
+
+
 def _check_input(action: str, text: str, decision: str | None, outcome: str | None, review_date: date | None,
                  reason: str | None, when: datetime) -> None:
     """Each move asks for what makes it understandable to pupils."""
     if action == "forward" and not text:
         raise DomainError(_("Schrijf waarom je dit voorstel naar de directie stuurt."))
-    if action == "answer":
+    if action in ("answer", "correct"):
         if decision not in DECISIONS:
             raise DomainError(_("Kies een beslissing: aanvaard, deels aanvaard of niet aanvaard."))
         if not text:
@@ -49,16 +54,59 @@ def _check_input(action: str, text: str, decision: str | None, outcome: str | No
             raise DomainError(_("Kies of het voorstel gedaan of niet gedaan is."))
         if not text:
             raise DomainError(_("Schrijf wat er gedaan is, of waarom niet."))
-        if review_date is not None and review_date <= when.date():
+        if review_date is not None and review_date <= local_date(when):
             raise DomainError(_("De datum om opnieuw te bekijken moet later zijn dan vandaag."))
     if action == "reject" and reason not in moderation.REJECT_REASONS:
         raise DomainError(_("Kies een reden waarom het voorstel niet online komt."))
+    if action == "extend" and not text:
+        raise DomainError(_("Schrijf waarom je meer tijd nodig hebt. De leerlingen lezen dat."))
+
+
+def _check_extension(session: Session, proposal: Proposal, new_deadline: date | None, when: datetime) -> None:
+    """More time once, to a real school day after the current deadline and within reach."""
+    asked = session.exec(select(func.count()).select_from(ProposalEvent).where(
+        ProposalEvent.proposal_id == proposal.id, ProposalEvent.action == "extend")).one()
+    if asked:
+        raise DomainError(_("De directie vroeg al eens meer tijd voor dit voorstel. Dat kan maar één keer."))
+    if new_deadline is None:
+        raise DomainError(_("Kies de nieuwe datum waarop je antwoordt."))
+    free = holiday_ranges(session, proposal.school_id)
+    after = max(proposal.deadline or local_date(when), local_date(when))
+    if new_deadline <= after:
+        raise DomainError(_("De nieuwe datum moet later zijn dan {date}.").format(date=after.strftime("%d/%m/%Y")))
+    latest = add_school_days(after, MAX_EXTENSION_DAYS, free)
+    if new_deadline > latest:
+        raise DomainError(_("Kies een datum tot {days} schooldagen verder, uiterlijk {date}.").format(
+            days=MAX_EXTENSION_DAYS, date=latest.strftime("%d/%m/%Y")))
+    if not is_school_day(new_deadline, free):
+        raise DomainError(_("De nieuwe datum valt in een weekend of een vakantie. Kies een schooldag."))
+
+
+def check_move(session: Session, staff: Staff, proposal_id: int, action: str, *, text: str = "",
+               decision: str | None = None, outcome: str | None = None, review_date: date | None = None,
+               reason: str | None = None, new_deadline: date | None = None) -> Proposal:
+    """Would this staff move be accepted? Raises what `staff_move` would raise, changes nothing:
+    the confirmation page is shown only for a move that can be made."""
+    if action not in ACTIONS:
+        raise DomainError(_("Onbekende stap."))
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None or proposal.school_id != staff.school_id:
+        raise NotFound(_("Dit voorstel bestaat niet."))
+    role = staff_role(staff)
+    if not targets(proposal.state, action, role):
+        raise Forbidden(refusal(proposal.state, action, role))
+    when = utcnow()
+    _check_input(action, _clean(text), decision, outcome, review_date, reason, when)
+    if action == "extend":
+        _check_extension(session, proposal, new_deadline, when)
+    return proposal
 
 
 def transition(session: Session, proposal: Proposal, action: str, role: str, *, staff: Staff | None = None,
                text: str = "", decision: str | None = None, outcome: str | None = None,
                review_date: date | None = None, reason: str | None = None, edited_title: str | None = None,
-               edited_body: str | None = None, audited: bool = True, at: datetime | None = None) -> ProposalEvent:
+               edited_body: str | None = None, audited: bool = True, at: datetime | None = None,
+               new_deadline: date | None = None) -> ProposalEvent:
     """Make one move from the permission table, write its timeline entry and (for staff) its audit entry.
 
     A move that is not in the table raises Forbidden and changes nothing. `audited=False` only when
@@ -70,18 +118,26 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
     when = at or (utcnow() if role in ("council", "management") else now_hour())
     text = _clean(text)
     _check_input(action, text, decision, outcome, review_date, reason, when)
+    if action == "extend":
+        _check_extension(session, proposal, new_deadline, when)
+        proposal.deadline = new_deadline
     to_state = outcome if action == "close" else allowed[0]
     if edited_title is not None or edited_body is not None:
         _apply_edit(proposal, edited_title, edited_body)
         text = text or _("De leerlingenraad paste de tekst een beetje aan.")
     from_state = proposal.state
     proposal.state, proposal.changed_at = to_state, when
-    if to_state == "with_management":
+    if to_state == "published":
+        proposal.support_until = add_school_days(local_date(when), SUPPORT_SCHOOL_DAYS,
+                                                 holiday_ranges(session, proposal.school_id))
+    if to_state == "with_management" and from_state != "with_management":
         proposal.with_management_at = when
-        proposal.deadline = add_school_days(when.date(), school_of(session, proposal).response_days,
+        proposal.deadline = add_school_days(local_date(when), school_of(session, proposal).response_days,
                                             holiday_ranges(session, proposal.school_id))
     if action == "answer":
         proposal.decision, proposal.answered_at = decision, when
+    if action == "correct":
+        proposal.decision = decision
     if action == "close":
         proposal.closed_at, proposal.review_date = when, review_date
     if action == "reject":
@@ -96,8 +152,9 @@ def transition(session: Session, proposal: Proposal, action: str, role: str, *, 
     session.add(proposal)
     event = ProposalEvent(school_id=proposal.school_id, proposal_id=proposal.id, actor=ACTOR_OF_ROLE[role],
                           action=action, from_state=from_state, to_state=to_state, text=text,
-                          decision=decision if action == "answer" else None,
-                          review_date=review_date if action == "close" else None, created_at=when)
+                          decision=decision if action in ("answer", "correct") else None,
+                          review_date=review_date if action == "close" else None,
+                          new_deadline=new_deadline if action == "extend" else None, created_at=when)
     session.add(event)
     if staff is not None and audited:
         audit.record(session, staff, f"proposal.{action}", "proposal", proposal.id, f"{from_state} -> {to_state}: {text}")
@@ -131,14 +188,14 @@ def locked(session: Session, school_id: int, proposal_id: int) -> Proposal:
 def staff_move(session: Session, staff: Staff, proposal_id: int, action: str, *, text: str = "",
                decision: str | None = None, outcome: str | None = None, review_date: date | None = None,
                reason: str | None = None, edited_title: str | None = None, edited_body: str | None = None,
-               audited: bool = True) -> Proposal:
+               audited: bool = True, new_deadline: date | None = None) -> Proposal:
     """A council or management move on a proposal of their school (admins may not move proposals)."""
     if action not in ACTIONS:
         raise DomainError(_("Onbekende stap."))
     proposal = locked(session, staff.school_id, proposal_id)
     transition(session, proposal, action, staff_role(staff), staff=staff, text=text, decision=decision,
                outcome=outcome, review_date=review_date, reason=reason, edited_title=edited_title,
-               edited_body=edited_body, audited=audited)
+               edited_body=edited_body, audited=audited, new_deadline=new_deadline)
     return proposal
 
 

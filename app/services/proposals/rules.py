@@ -31,6 +31,8 @@ STATE_LABELS = {
 PUBLIC_STATES = ("published", "with_management", "answered", "in_progress", "done", "not_done")
 # Pupils may add or take back a support only in these states.
 SUPPORT_STATES = ("published", "with_management")
+# How long a published proposal looks for support, in school days (its `support_until`).
+SUPPORT_SCHOOL_DAYS = 20
 
 DECISIONS = {"accepted": N_("Aanvaard"), "partly": N_("Deels aanvaard"), "declined": N_("Niet aanvaard")}
 # Why a proposal was not published: the shared moderation.REJECT_REASONS, so one queue fits all.
@@ -54,6 +56,13 @@ RULES: tuple[Rule, ...] = (
     Rule("published", "forward", "council", "with_management"),
     Rule("published", "threshold", "system", "with_management"),
     Rule("with_management", "answer", "management", "answered"),
+    # Management may ask once for more time, with a new public date (checked in the lifecycle).
+    Rule("with_management", "extend", "management", "with_management"),
+    # A published answer may be corrected; the old text stays on the timeline, marked corrected.
+    Rule("answered", "correct", "management", "answered"),
+    Rule("in_progress", "correct", "management", "in_progress"),
+    Rule("done", "correct", "management", "done"),
+    Rule("not_done", "correct", "management", "not_done"),
     Rule("answered", "start", "council", "in_progress"),
     Rule("in_progress", "update", "council", "in_progress"),
     Rule("answered", "close", "council", "done"),
@@ -64,13 +73,18 @@ RULES: tuple[Rule, ...] = (
     Rule("published", "withdraw", "pupil_author", "withdrawn"),
 )
 ROLES = ("pupil_author", "pupil", "council", "management")
-ACTIONS = ("approve", "reject", "forward", "answer", "start", "update", "close", "withdraw")
+ACTIONS = ("approve", "reject", "forward", "answer", "extend", "correct", "start", "update", "close", "withdraw")
+# Moves that pupils feel at once or that cannot be taken back: staff confirm them on a page first.
+CONFIRMED = ("reject", "answer", "correct", "extend", "close")
+# The states in which a proposal has a published answer of management.
+ANSWERED_STATES = ("answered", "in_progress", "done", "not_done")
 
 ROLE_LABELS = {"pupil_author": N_("de indiener"), "pupil": N_("een leerling"), "council": N_("de leerlingenraad"),
                "management": N_("de directie"), "system": N_("het systeem")}
 ACTION_VERBS = {
     "approve": N_("publiceren"), "reject": N_("weigeren"), "forward": N_("doorsturen naar de directie"),
-    "threshold": N_("doorsturen naar de directie"), "answer": N_("beantwoorden"), "start": N_("starten"),
+    "threshold": N_("doorsturen naar de directie"), "answer": N_("beantwoorden"),
+    "extend": N_("uitstellen"), "correct": N_("verbeteren"), "start": N_("starten"),
     "update": N_("nieuws geven"), "close": N_("afsluiten"), "withdraw": N_("intrekken"),
 }
 # What a timeline entry says happened.
@@ -81,6 +95,8 @@ EVENT_LABELS = {
     "forward": N_("Doorgestuurd naar de directie door de leerlingenraad"),
     "threshold": N_("Genoeg steun: doorgestuurd naar de directie"),
     "answer": N_("Antwoord van de directie"),
+    "extend": N_("De directie vraagt meer tijd"),
+    "correct": N_("Verbeterd antwoord van de directie"),
     "start": N_("De uitvoering is gestart"),
     "update": N_("Nieuws over de uitvoering"),
     "close": N_("Afgesloten"),

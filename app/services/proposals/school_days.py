@@ -41,6 +41,18 @@ def is_overdue(proposal: Proposal, on: date | None = None) -> bool:
             and (on or today()) > proposal.deadline)
 
 
+def answered_late(proposal: Proposal) -> bool:
+    """Answered after its deadline: the "te laat beantwoord" mark stays on it for good."""
+    return (proposal.answered_at is not None and proposal.deadline is not None
+            and proposal.answered_at.date() > proposal.deadline)
+
+
+def support_ended(proposal: Proposal, on: date | None = None) -> bool:
+    """Looking for support, but past its last day for it."""
+    return (proposal.state == "published" and proposal.support_until is not None
+            and (on or today()) > proposal.support_until)
+
+
 def school_year_start(on: date) -> date:
     """A Flemish school year starts on 1 September."""
     return date(on.year if on.month >= 9 else on.year - 1, 9, 1)

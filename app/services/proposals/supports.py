@@ -15,6 +15,7 @@ from app.services.access import Participant
 from app.services.errors import Conflict, DomainError, NotFound
 from app.services.proposals.lifecycle import locked, school_of, transition
 from app.services.proposals.rules import PUBLIC_STATES, STATE_LABELS, SUPPORT_STATES
+from app.services.proposals.school_days import support_ended
 from app.services.proposals.settings import support_threshold
 from app.services.school import k_of
 
@@ -56,13 +57,15 @@ def _support_pseudonym(participant: Participant, proposal: Proposal) -> str:
     return participant.pseudonym("proposal-support", proposal.id)
 
 
-def _supportable(session: Session, participant: Participant, proposal_id: int) -> Proposal:
+def _supportable(session: Session, participant: Participant, proposal_id: int, at: datetime | None = None) -> Proposal:
     proposal = locked(session, participant.school_id, proposal_id)
     if proposal.state not in PUBLIC_STATES:
         raise NotFound(_("Dit voorstel bestaat niet."))
     if proposal.state not in SUPPORT_STATES:
         raise Conflict(_("Dit voorstel zoekt geen steun meer: het is “{state}”.").format(
             state=_(STATE_LABELS[proposal.state])))
+    if support_ended(proposal, at.date() if at else None):
+        raise Conflict(_("Steunen kon tot {day}. Die tijd is voorbij.").format(day=f"{proposal.support_until:%d/%m/%Y}"))
     return proposal
 
 
@@ -79,7 +82,7 @@ def support(session: Session, participant: Participant, proposal_id: int,
     """Add this participant's support; (proposal, False) when they already supported it.
 
     When the count reaches the threshold, the proposal goes to management by itself."""
-    proposal = _supportable(session, participant, proposal_id)
+    proposal = _supportable(session, participant, proposal_id, at)
     if has_supported(session, participant, proposal):
         return proposal, False
     try:

@@ -7,10 +7,10 @@ digits inside words read as letters ("w1l d00d" -> "wil dood"), runs of a letter
 written out ("kheb" -> "ik heb", "ni" -> "niet", "da" -> "dat", "wanna" -> "want to").
 
 Features are word unigrams and bigrams, character 3- to 5-grams inside each padded word
-(" dood " -> " do", "doo", ...), and the word groups of concepts.txt that the text contains,
+(" dood " -> " do", "doo", ...; per distinct word), and the word groups of concepts.txt that the text contains,
 alone and in pairs ("SELF", "KIN|HURT"), so the model can learn a combination once for every
 way of saying it. All are hashed with CRC-32 into 2**18 slots with a sign bit, counted once
-per text with a weight per family, and scaled to unit length. The hash is our own (zlib.crc32
+per text with a weight per family, and divided by the root of the summed squared weights. The hash is our own (zlib.crc32
 of UTF-8), not a library's, so a model trained with scikit-learn is served by a dot product.
 """
 
@@ -31,7 +31,7 @@ WINDOW = 280  # characters per scored window of a long text
 CONCEPTS = Path(__file__).resolve().parents[2] / "data" / "screening" / "concepts.txt"
 # Weight per feature family (prefix): word groups generalise to phrasings the corpus lacks,
 # character n-grams mostly absorb spelling; chosen by cross-validation (docs/screening.md).
-WEIGHTS = {"c": 0.5, "w": 1.0, "b": 1.0, "k": 2.0}
+WEIGHTS = {"c": 0.5, "w": 1.0, "b": 1.0, "k": 1.0}
 
 EMOJI = {
     "emo_sad": "😭😢🥺😞😔😿🥲😩😫☹🙁",
@@ -46,7 +46,7 @@ EMOJI = {
     "emo_angry": "😡🤬😠",
     "emo_fear": "😨😰😱",
 }
-_EMOJI = {ch: f" {name} " for name, chars in EMOJI.items() for ch in chars}
+_EMOJI = {ord(ch): f" {name} " for name, chars in EMOJI.items() for ch in chars}
 _LEET = str.maketrans("0134578@$", "oieastbas")
 _LEET_TOKEN = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z0-9@$]*[0-9@$])[a-z0-9@$]+\b")
 _APOSTROPHE = re.compile(r"['’‘`´]")
@@ -77,8 +77,10 @@ _K_VERBS = frozenset(
 
 def fold(text: str) -> str:
     """Lower case without accents; emoji named; Turkish dotless i read as i."""
-    text = "".join(_EMOJI.get(ch, ch) for ch in text)
-    text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    text = text.translate(_EMOJI).casefold()
+    if text.isascii():  # most texts: nothing to take apart
+        return text
+    text = unicodedata.normalize("NFKD", text.replace("ı", "i"))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
@@ -123,53 +125,85 @@ def concepts_digest() -> str:
 
 def grams(normalised: str) -> set[str]:
     """The distinct features of a normalised text, each prefixed by its family."""
+    words, other = parts(normalised)
+    return other.union(*(_char_grams(w) for w in words))
+
+
+def parts(normalised: str) -> tuple[set[str], set[str]]:
+    """The distinct words of a text (their character n-grams are features) and its other
+    features: words, bigrams, word groups and pairs of groups."""
     words = normalised.split()
-    table = concepts()
-    present = sorted({name for w in words for name in table.get(w, ())})
+    present = groups(words)
     out = {"w:" + w for w in words}
     out.update("k:" + name for name in present)
-    out.update(f"kk:{a}|{b}" for i, a in enumerate(present) for b in present[i + 1:])
+    out.update(group_pairs(present))
     out.update(f"b:{a} {b}" for a, b in zip(words, words[1:]))
-    for word in set(words):
-        out.update(_char_grams(word))
-    return out
+    return set(words), out
+
+
+def groups(words: list[str]) -> set[str]:
+    """The word groups of concepts.txt that these words belong to."""
+    table = concepts()
+    return {name for w in words for name in table.get(w, ())}
+
+
+def group_pairs(present: set[str]) -> set[str]:
+    ordered = sorted(present)
+    return {f"kk:{a}|{b}" for i, a in enumerate(ordered) for b in ordered[i + 1:]}
 
 
 @lru_cache(maxsize=4096)  # bounded: at most a few MB, whatever pupils write
-def _char_grams(word: str) -> tuple[str, ...]:
+def _char_grams(word: str) -> frozenset[str]:
     """The character n-grams of one padded word (cached: a long text repeats its words)."""
     padded, low, high = f" {word} ", *CHAR_N
     if len(padded) <= low:
-        return ("c:" + padded,)
-    return tuple({"c:" + padded[i:i + n] for n in range(low, min(high, len(padded)) + 1)
-                  for i in range(len(padded) - n + 1)})
+        return frozenset(("c:" + padded,))
+    return frozenset("c:" + padded[i:i + n] for n in range(low, min(high, len(padded)) + 1)
+                     for i in range(len(padded) - n + 1))
 
 
-@lru_cache(maxsize=32768)
-def _slot(gram: str) -> tuple[int, float]:
+@lru_cache(maxsize=16384)
+def slot(gram: str) -> tuple[int, float]:
     """A feature's slot and signed weight (cached: the same n-grams come back in every text)."""
     h = zlib.crc32(gram.encode("utf-8"))
     weight = WEIGHTS[gram[0]]
     return h & (SIZE - 1), (weight if h >> 31 else -weight)
 
 
+def word_slots(word: str) -> tuple[tuple[int, float], ...]:
+    """(slot, signed weight) of each character n-gram of one word."""
+    return tuple(slot(g) for g in _char_grams(word))
+
+
 def hashed(normalised: str) -> dict[int, float]:
-    """Slot -> value: each distinct feature adds its family's weight, signed by bit 31 of its
-    hash, to its slot; the vector is scaled to unit length."""
+    """Slot -> value. Each distinct feature adds its family's weight, signed by bit 31 of its
+    hash, to its slot; the character n-grams are taken per distinct word (an n-gram two words
+    share counts twice). The vector is divided by the root of the summed squared weights, so a
+    scorer can add up cached per-word dot products (model.py) and get the same number."""
+    words, other = parts(normalised)
     slots: dict[int, float] = {}
-    for gram in grams(normalised):
-        slot, value = _slot(gram)
-        slots[slot] = slots.get(slot, 0.0) + value
-    norm = math.sqrt(sum(v * v for v in slots.values()))
-    return {slot: v / norm for slot, v in slots.items() if v} if norm else {}
+    square = 0.0
+    for pairs in [tuple(slot(g) for g in other), *(word_slots(w) for w in words)]:
+        for s, value in pairs:
+            slots[s] = slots.get(s, 0.0) + value
+            square += value * value
+    norm = math.sqrt(square)
+    return {s: v / norm for s, v in slots.items() if v} if norm else {}
 
 
 def windows(text: str) -> list[str]:
     """A long text in overlapping pieces of about WINDOW characters, cut between sentences,
     so one alarming sentence in a long proposal is not drowned by the rest."""
+    pieces, sizes = spans(text)
+    return [" ".join(pieces[i:i + n]) for i, n in enumerate(sizes)]
+
+
+def spans(text: str) -> tuple[list[str], list[int]]:
+    """The pieces of windows(): one or two sentences (or a long sentence cut at spaces), and
+    per piece how many pieces its window takes, 1 or 2 (two sentences together keep some context)."""
     text = (text or "").strip()
     if len(text) <= WINDOW:
-        return [text]
+        return [text], [1]
     sentences = [s for s in re.split(r"(?<=[.!?\n])\s+", text) if s.strip()]
     pieces = []
     for s in sentences:  # a sentence without full stops is cut at spaces
@@ -180,10 +214,5 @@ def windows(text: str) -> list[str]:
             s = s[cut:].strip()
         if s:
             pieces.append(s)
-    out = []
-    for i, piece in enumerate(pieces):
-        window = piece
-        if i + 1 < len(pieces) and len(piece) + len(pieces[i + 1]) < WINDOW:
-            window = piece + " " + pieces[i + 1]  # two sentences together keep some context
-        out.append(window)
-    return out
+    return pieces, [2 if i + 1 < len(pieces) and len(p) + len(pieces[i + 1]) < WINDOW else 1
+                    for i, p in enumerate(pieces)]

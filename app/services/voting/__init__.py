@@ -23,18 +23,19 @@ from app.services.voting.items import ItemForm, close_due, close_now, create_pol
 from app.services.voting.pupil_statements import (STATUS_LABELS, decide_statement, my_statements,
                                                   pending_statements, submit_statement)
 from app.services.voting.results import Breakdown, Cell, Results, build_results, results, suppress
-from app.services.voting.views import (ItemView, StaffView, comment_target, open_for, pupil_item,
+from app.services.voting.views import (ItemView, StaffView, closed_for, comment_target, next_statement, open_for, pupil_item,
                                        pupil_results, results_csv, staff_item, staff_overview)
 from app.services.voting.votes import vote_poll, vote_statement
-from app.services.voting.live import (LiveView, end_live, item_url, join_live, live_choices, live_view,
-                                      normalise_join_code, start_live)
+from app.services.voting.live import (LiveView, end_live, item_url, live_choices, live_item, live_view,
+                                      normalise_join_code, push_live, running, start_live)
 
 __all__ = [
     "ANSWER_LABELS", "ANSWERS", "MODELS", "POLL", "POLL_KINDS", "RESULTS_WHEN", "STATEMENT", "SUPPRESSED",
     "TEXT_MAX", "VOTERS", "WHOLE_SCHOOL", "is_closed", "is_open", "k_of", "poll_options", "local_input", "local_text", "parse_local", "text_key", "audience_names", "ItemForm", "close_due", "close_now",
     "create_poll", "create_statement", "form_choices", "STATUS_LABELS", "decide_statement", "my_statements",
     "pending_statements", "submit_statement", "Breakdown", "Cell", "Results", "build_results", "results",
-    "suppress", "ItemView", "StaffView", "comment_target", "open_for", "pupil_item",
+    "suppress", "ItemView", "StaffView", "closed_for", "comment_target", "next_statement", "open_for", "pupil_item",
     "pupil_results", "results_csv", "staff_item", "staff_overview", "vote_poll", "vote_statement", "LiveView",
-    "end_live", "item_url", "join_live", "live_choices", "live_view", "normalise_join_code", "start_live",
+    "end_live", "item_url", "live_choices", "live_item", "live_view", "normalise_join_code", "push_live", "running",
+    "start_live",
 ]

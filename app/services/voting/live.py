@@ -1,6 +1,7 @@
 """Live classroom sessions: staff show an open item on the projector with a short join code;
-pupils who scan it land on the item's own vote page; the projector reads the results afresh
-on every refresh."""
+pupils who scan it get the live question on their phone, and the next one when staff push it
+from the projector or their own phone; the projector reads the results afresh on every
+refresh. Results come from the tallies only, so they show in steps of k as everywhere."""
 
 import secrets
 from dataclasses import dataclass
@@ -74,14 +75,37 @@ def end_live(session: Session, staff: Staff, code: str) -> LiveSession:
     return live
 
 
-def join_live(session: Session, participant: Participant, code: str) -> str:
-    """Where a pupil who scanned the live QR code goes: the item's own vote page."""
+def push_live(session: Session, staff: Staff, code: str, kind: str, item_id: int) -> LiveSession:
+    """Show another open item in a running session: the projector and the pupils' phones follow."""
+    live = _live(session, staff.school_id, code)
+    if live.ended_at is not None:
+        raise Conflict(_("Deze live-sessie is al gestopt. Start een nieuwe."))
+    close_due(session, staff.school_id)
+    item = load_staff_item(session, staff.school_id, kind, item_id)
+    if not is_open(item):
+        raise Conflict(_("Alleen iets wat nu open is, kan je live tonen."))
+    if (live.item_kind, live.item_id) != (kind, item.id):
+        live.item_kind, live.item_id = kind, item.id
+        session.add(live)
+        audit.record(session, staff, "live.next", kind, item.id, live.join_code)
+    return live
+
+
+def live_item(session: Session, participant: Participant, code: str) -> tuple[str, int]:
+    """The item a pupil who scanned the live QR code answers now: (kind, id)."""
     close_due(session, participant.school_id)
     live = _live(session, participant.school_id, code)
     item = load_item(session, participant.school_id, live.item_kind, live.item_id)
     if live.ended_at is not None or not is_open(item):
         raise Conflict(_("Deze les-stemming is afgelopen."))
-    return item_url(live.item_kind, live.item_id)
+    return live.item_kind, live.item_id
+
+
+def running(session: Session, school_id: int) -> list[LiveSession]:
+    """Sessions not stopped yet, newest first: for the remote control on a teacher's phone."""
+    return list(session.exec(select(LiveSession).where(
+        LiveSession.school_id == school_id, LiveSession.ended_at == None)  # noqa: E711
+        .order_by(LiveSession.id.desc()).limit(LIST_LIMIT)))
 
 
 def item_url(kind: str, item_id: int) -> str:

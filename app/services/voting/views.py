@@ -78,17 +78,33 @@ def pupil_item(session: Session, participant: Participant, school: School, kind:
     return pupil_view(session, school, kind, item, options, my_answer(session, participant, kind, item.id), groups)
 
 
-def _open_items(session: Session, participant: Participant, kind: str, chain: list[int]) -> list:
+def _items_for(session: Session, participant: Participant, kind: str, chain: list[int], closed: bool = False) -> list:
+    """Open items of one kind for the participant's groups, newest first; or, with `closed`,
+    the ones that closed, the most recently closed first."""
     model = MODELS[kind]
     now = utcnow()
     for_group = select(VoteAudience.item_id).where(VoteAudience.item_kind == kind, VoteAudience.group_id.in_(chain))
-    query = select(model).where(
-        model.school_id == participant.school_id, model.erased == False,  # noqa: E712
-        model.opens_at <= now, model.closes_at > now,
-        or_(model.whole_school == True, model.id.in_(for_group)))  # noqa: E712
+    query = select(model).where(model.school_id == participant.school_id, model.opens_at <= now,
+                                or_(model.whole_school == True, model.id.in_(for_group)))  # noqa: E712
+    if closed:
+        query = query.where(or_(model.erased == True, model.closes_at <= now)).order_by(  # noqa: E712
+            model.closes_at.desc(), model.id.desc())
+    else:
+        query = query.where(model.erased == False, model.closes_at > now).order_by(  # noqa: E712
+            model.opens_at.desc(), model.id.desc())
     if kind == STATEMENT:
         query = query.where(Statement.status == "published")
-    return list(session.exec(query.order_by(model.opens_at.desc(), model.id.desc()).limit(LIST_LIMIT)))
+    return list(session.exec(query.limit(LIST_LIMIT)))
+
+
+def _options_of(session: Session, polls: list) -> dict[int, list[PollOption]]:
+    """The options of several polls in one query, in their order."""
+    options: dict[int, list[PollOption]] = {}
+    if polls:
+        for option in session.exec(select(PollOption).where(PollOption.poll_id.in_([p.id for p in polls]))
+                                   .order_by(PollOption.position)):
+            options.setdefault(option.poll_id, []).append(option)
+    return options
 
 
 def open_for(session: Session, participant: Participant, *kinds: str) -> dict[str, list[ItemView]]:
@@ -96,15 +112,36 @@ def open_for(session: Session, participant: Participant, *kinds: str) -> dict[st
     participant's own answer if they gave one: one query for all their has-voted rows."""
     close_due(session, participant.school_id)
     chain = group_chain(groups_of(session, participant.school_id), participant.group_id)
-    items = {kind: _open_items(session, participant, kind, chain) for kind in kinds}
+    items = {kind: _items_for(session, participant, kind, chain) for kind in kinds}
     mine = my_answers(session, participant, [(kind, item.id) for kind in kinds for item in items[kind]])
-    options: dict[int, list[PollOption]] = {}
-    if items.get(POLL):
-        for option in session.exec(select(PollOption).where(PollOption.poll_id.in_([i.id for i in items[POLL]]))
-                                   .order_by(PollOption.position)):
-            options.setdefault(option.poll_id, []).append(option)
+    options = _options_of(session, items.get(POLL, []))
     return {kind: [ItemView(kind, item, options.get(item.id, []) if kind == POLL else [], mine.get((kind, item.id)))
                    for item in items[kind]] for kind in kinds}
+
+
+def closed_for(session: Session, participant: Participant, school: School) -> list[ItemView]:
+    """Closed statements and polls of the participant's groups with their k-anonymous results,
+    the most recently closed first. Results come from the tallies only, as everywhere."""
+    close_due(session, school.id)
+    groups = groups_of(session, school.id)
+    chain = group_chain(groups, participant.group_id)
+    views = []
+    for kind in (STATEMENT, POLL):
+        items = _items_for(session, participant, kind, chain, closed=True)
+        options = _options_of(session, items) if kind == POLL else {}
+        tallies = tallies_of(session, kind, [i.id for i in items])
+        views += [ItemView(kind, i, options.get(i.id, []), None,
+                           results_from(school, kind, i, options.get(i.id, []), tallies[i.id], groups))
+                  for i in items]
+    return sorted(views, key=lambda v: v.item.closes_at, reverse=True)[:LIST_LIMIT]
+
+
+def next_statement(session: Session, participant: Participant, after_id: int) -> int | None:
+    """The next open statement this participant has not answered yet (Polis-style), if any."""
+    for view in open_for(session, participant, STATEMENT)[STATEMENT]:
+        if view.id != after_id and not view.voted:
+            return view.id
+    return None
 
 
 def pupil_results(session: Session, participant: Participant, school: School, kind: str, item_id: int) -> ItemView:
@@ -153,11 +190,7 @@ def staff_overview(session: Session, school: School) -> dict:
     statements = list(session.exec(select(Statement).where(
         Statement.school_id == school.id, Statement.status == "published").order_by(Statement.id.desc())))
     polls = list(session.exec(select(Poll).where(Poll.school_id == school.id).order_by(Poll.id.desc())))
-    options: dict[int, list[PollOption]] = {}
-    if polls:
-        for option in session.exec(select(PollOption).where(PollOption.poll_id.in_([p.id for p in polls]))
-                                   .order_by(PollOption.position)):
-            options.setdefault(option.poll_id, []).append(option)
+    options = _options_of(session, polls)
     views = {}
     for kind, items in ((STATEMENT, statements), (POLL, polls)):
         tallies = tallies_of(session, kind, [i.id for i in items])
