@@ -90,6 +90,13 @@ def mix(conn: Connection, tables: set[str], rng: random.Random | None = None) ->
     """Rewrite the named pupil tables in random order, inside the caller's transaction."""
     rng = rng or random.SystemRandom()
     moved = 0
+    names = [t.name for t in MIXED if t.name in tables]
+    if conn.dialect.name == "postgresql" and names:
+        # Between the read and the delete below a pupil's committed vote would be deleted and
+        # never put back: keep writers out for the moment of the mix (readers go on). Waits at
+        # most a second for an open transaction; then the mix is tried again later.
+        conn.execute(text("SET LOCAL lock_timeout = '1s'"))
+        conn.execute(text(f"LOCK TABLE {', '.join(names)} IN SHARE ROW EXCLUSIVE MODE"))
     for table in MIXED:
         if table.name not in tables:
             continue
