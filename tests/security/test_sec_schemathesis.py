@@ -98,6 +98,7 @@ def test_the_api_keeps_its_description(app, caller):
     seen = Counter()
     failures = [f for op in operations for mode in GenerationMode if (f := _check(op, mode, headers, caller.known, seen))]
     assert not failures, "\n\n".join(failures)
-    # The calls got through as this role: answers with data, not only refusals.
-    assert seen[200] > 100 and sum(seen.values()) > 1000, seen
+    # The calls got through as this role: answers with data, not only refusals. (Most operations
+    # are the pupil API, which refuses staff with 401: staff get about a hundred answers of 200.)
+    assert seen[200] > 50 and sum(seen.values()) > 1000, seen
     print(f"{caller.role}: {sum(seen.values())} calls, statuses {dict(sorted(seen.items()))}")
