@@ -14,7 +14,7 @@ from fastapi import APIRouter
 
 from app.demo import moderation as moderation_demo, proposals as proposals_demo, voting as voting_demo
 from app.i18n import _
-from app.routers import (access, help, moderation as moderation_router, proposals as proposals_router, school,
+from app.routers import (access, help, live as live_router, moderation as moderation_router, proposals as proposals_router, school,
                          staff, system, voting as voting_router)
 from app import timeutil
 from app.services import access as access_service, audit, moderation, proposals, staff as staff_service, voting
@@ -112,7 +112,7 @@ DOMAINS: tuple[Domain, ...] = (
            moderated=(ModeratedKind("proposal", N_("Voorstel"), proposals.pending, proposals.decide),),
            comment_targets=(CommentTarget("proposal", proposals.comment_target, "/voorstellen/{id}"),),
            demo=proposals_demo.load),
-    Domain("voting", (voting_router.router, voting_router.api),
+    Domain("voting", (voting_router.router, live_router.router, voting_router.api),
            home_section=voting_router.home_section, home_rank=1,
            staff_links={role: (("/council/voting", N_("Stellingen en peilingen")),
                                ("/staff/live", N_("Live in de klas"))) for role in ("council", "management")},

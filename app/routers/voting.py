@@ -16,7 +16,7 @@ from app.deps import AnyStaff, Council, MaybePupil, MaybeStaff, NeedsCode, Pupil
 from app.i18n import _
 from app.routers.help import sent, sent_page
 from app.schemas import voting as schemas
-from app.services import access, moderation, shared, voting
+from app.services import moderation, shared, voting
 from app.services.errors import DomainError, NotFound
 from app.services.shared import int_or_none
 from app.web import flash_once, is_htmx, redirect, redirect_with_flash, refused, render, safe_next
@@ -31,7 +31,7 @@ PAGES = {voting.STATEMENT: ("voting/statement.html", "voting/_statement.html"),
 TEXT_FORM = Form(max_length=5000)  # the service gives the real, readable limit
 
 
-def _kind(path_kind: str) -> str:
+def kind_of_path(path_kind: str) -> str:
     if path_kind not in PATH_KINDS:
         raise NotFound(_("Deze pagina bestaat niet."))
     return PATH_KINDS[path_kind]
@@ -164,54 +164,6 @@ def closed_items(request: Request, session: DbSession, school: SchoolDep, pupil:
     return render(request, "voting/closed.html", {"pupil": pupil, "items": voting.closed_for(session, pupil, school)})
 
 
-# --- live: one scan of the board's QR code, then the live question -----------------------
-
-def _live_join_page(request: Request, status_code: int = 200, **extra):
-    return render(request, "voting/live_join.html", extra, status_code=status_code)
-
-
-@router.get("/live", response_class=HTMLResponse)
-def live_code_form(request: Request, pupil: MaybePupil, code: str = ""):
-    if code:
-        return redirect(f"/live/{voting.normalise_join_code(code)}")
-    return _live_join_page(request, pupil=pupil, ask_code=True)
-
-
-def _live_card(request: Request, session, pupil, school, code: str, template: str, **extra):
-    kind, item_id = voting.live_item(session, pupil, code)
-    return render(request, template, {
-        "pupil": pupil, "code": code, "v": voting.pupil_item(session, pupil, school, kind, item_id),
-        "kind": kind, "live": True, **extra})
-
-
-@router.get("/live/{code}", response_class=HTMLResponse)
-def live_join(request: Request, session: DbSession, school: SchoolDep, pupil: MaybePupil, code: str):
-    """The live QR code's target. Without a slip code on this phone, the code form first; it
-    comes back here after, so one scan is enough."""
-    code = voting.normalise_join_code(code)
-    if pupil is None:
-        return _live_join_page(request, pupil=None, code=code)
-    try:
-        return flash_once(request, "voted", lambda voted: _live_card(
-            request, session, pupil, school, code, "voting/live_pupil.html", thanks=bool(voted)))
-    except DomainError as exc:
-        return refused(request, session, exc, partial(_live_join_page, request), pupil=pupil, ask_code=True)
-
-
-@router.get("/live/{code}/nu", response_class=HTMLResponse)
-def live_now(request: Request, session: DbSession, school: SchoolDep, pupil: Pupil, code: str, shown: str = ""):
-    """Polled by the pupil's live page: nothing (204) while the same item is live; the new card
-    when staff pushed another; the end when they stopped."""
-    code = voting.normalise_join_code(code)
-    try:
-        kind, item_id = voting.live_item(session, pupil, code)
-    except DomainError as exc:
-        return render(request, "voting/_live_pupil.html", {"pupil": pupil, "code": code, "ended": exc.message})
-    if shown == f"{kind}-{item_id}":
-        return Response(status_code=204)
-    return _live_card(request, session, pupil, school, code, "voting/_live_pupil.html")
-
-
 # --- staff: overview, results, creation, closing -----------------------------------------
 
 @router.get("/council/voting", response_class=HTMLResponse)
@@ -250,7 +202,7 @@ def new_poll(request: Request, session: DbSession, staff: Council):
 @router.post("/council/voting/{path_kind}", response_class=HTMLResponse)
 def create_item(request: Request, session: DbSession, staff: Council, path_kind: str,
                 typed: Annotated[schemas.ItemFormIn, Form()]):
-    item_kind = _kind(path_kind)
+    item_kind = kind_of_path(path_kind)
     form = typed.to_service()
     create = voting.create_statement if item_kind == voting.STATEMENT else voting.create_poll
     try:
@@ -263,14 +215,14 @@ def create_item(request: Request, session: DbSession, staff: Council, path_kind:
 @router.get("/council/voting/{path_kind}/{item_id:int}", response_class=HTMLResponse)
 def council_item(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, path_kind: str,
                  item_id: int):
-    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    view = voting.staff_item(session, school, kind_of_path(path_kind), item_id)
     return render(request, "voting/council_item.html", {"staff": staff, "v": view, "path_kind": path_kind,
                                                          "local": shared.local_text})
 
 
 @router.get("/council/voting/{path_kind}/{item_id:int}/results.csv")
 def council_item_csv(session: DbSession, school: SchoolDep, staff: AnyStaff, path_kind: str, item_id: int):
-    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    view = voting.staff_item(session, school, kind_of_path(path_kind), item_id)
     return _csv(voting.results_csv([view]), f"{view.kind}-{view.id}.csv")
 
 
@@ -278,7 +230,7 @@ def council_item_csv(session: DbSession, school: SchoolDep, staff: AnyStaff, pat
 def confirm_close(request: Request, session: DbSession, school: SchoolDep, staff: Council, path_kind: str,
                   item_id: int):
     """Closing erases who voted and cannot be undone: a confirmation page first."""
-    view = voting.staff_item(session, school, _kind(path_kind), item_id)
+    view = voting.staff_item(session, school, kind_of_path(path_kind), item_id)
     if not view.is_open:
         return redirect(f"/council/voting/{path_kind}/{item_id}")
     return render(request, "voting/close_confirm.html", {"staff": staff, "v": view, "path_kind": path_kind})
@@ -286,67 +238,16 @@ def confirm_close(request: Request, session: DbSession, school: SchoolDep, staff
 
 @router.post("/council/voting/{path_kind}/{item_id:int}/close")
 def close_item(session: DbSession, staff: Council, path_kind: str, item_id: int):
-    voting.close_now(session, staff, _kind(path_kind), item_id)
+    voting.close_now(session, staff, kind_of_path(path_kind), item_id)
     return redirect(f"/council/voting/{path_kind}/{item_id}")
 
 
-# --- live classroom mode -----------------------------------------------------------------
+# --- live classroom mode: starting one (the session's pages are in routers/live.py) ---
 
 @router.post("/council/voting/{path_kind}/{item_id:int}/live")
 def start_live(session: DbSession, staff: AnyStaff, path_kind: str, item_id: int):
-    live = voting.start_live(session, staff, _kind(path_kind), item_id)
+    live = voting.start_live(session, staff, kind_of_path(path_kind), item_id)
     return redirect(f"/staff/live/{live.join_code}")
-
-
-def _choices(session, school_id: int) -> list[tuple[str, object]]:
-    kinds = {v: k for k, v in PATH_KINDS.items()}
-    return [(kinds[kind], item) for kind, item in voting.live_choices(session, school_id)]
-
-
-@router.get("/staff/live", response_class=HTMLResponse)
-def live_choices(request: Request, session: DbSession, staff: AnyStaff):
-    return render(request, "voting/live_choose.html", {
-        "staff": staff, "items": _choices(session, staff.school_id), "running": voting.running(session, staff.school_id)})
-
-
-def _projector(request: Request, session, school, staff, code: str, template: str):
-    lv = voting.live_view(session, school, code)
-    base = request.app.state.settings.public_url.rstrip("/")
-    return render(request, template, {
-        "staff": staff, "lv": lv, "code": lv.live.join_code, "join_url": f"{base}/live",
-        "qr": access.qr_svg(f"{base}/live/{lv.live.join_code}")}, partial="voting/_projector.html")
-
-
-@router.get("/staff/live/{code}", response_class=HTMLResponse)
-def projector(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
-    """The projector: full screen, no staff links; HTMX refreshes its inside every 2 seconds."""
-    return _projector(request, session, school, staff, code, "voting/projector.html")
-
-
-@router.get("/staff/live/{code}/results", response_class=HTMLResponse)
-def projector_results(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
-    return _projector(request, session, school, staff, code, "voting/_projector.html")
-
-
-@router.get("/staff/live/{code}/bediening", response_class=HTMLResponse)
-def remote(request: Request, session: DbSession, school: SchoolDep, staff: AnyStaff, code: str):
-    """The remote control on a teacher's phone: push the next item, or stop."""
-    return render(request, "voting/live_remote.html", {
-        "staff": staff, "lv": voting.live_view(session, school, code), "items": _choices(session, staff.school_id)})
-
-
-@router.post("/staff/live/{code}/next")
-def push_live(session: DbSession, staff: AnyStaff, code: str, item: Annotated[str, Form(max_length=40)] = "",
-              back: Annotated[str, Form(max_length=60)] = ""):
-    path_kind, _sep, item_id = item.partition("/")
-    live = voting.push_live(session, staff, code, _kind(path_kind), int_or_none(item_id) or 0)
-    return redirect(safe_next(back, f"/staff/live/{live.join_code}"))
-
-
-@router.post("/staff/live/{code}/end")
-def end_live(session: DbSession, staff: AnyStaff, code: str, back: Annotated[str, Form(max_length=60)] = ""):
-    live = voting.end_live(session, staff, code)
-    return redirect(safe_next(back, f"/staff/live/{live.join_code}"))
 
 
 # --- JSON API --------------------------------------------------------------------------
