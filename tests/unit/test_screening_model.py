@@ -197,8 +197,10 @@ def test_eval_refuses_a_file_of_the_wrong_shape(tmp_path):
 
 HELD_OUT = {"holdout": (ROOT / "tests/data/screening_holdout.json", 250),
             "holdout2": (ROOT / "tests/data/screening_holdout2.json", 200),
-            # Written by someone who had seen neither the word lists nor the corpus.
-            "blind": (ROOT / "tests/data/screening_blind.json", 399)}
+            # Written by someone who had seen neither the word lists, the corpus nor the model;
+            # its own kind names. (The first such set is now part of the seeds.)
+            "blind2": (ROOT / "tests/data/screening_blind2.json", 420)}
+TEAM_SETS = ("holdout", "holdout2")
 
 
 @lru_cache(maxsize=None)
@@ -213,8 +215,11 @@ def test_held_out_set_is_big_enough_and_half_hard(name):
     harmless = [i for i in items if i["verdict"] == "ok"]
     assert len(items) >= size
     assert sum(i["kind"].startswith("hard_") for i in harmless) >= 0.49 * len(harmless)
-    assert {i["kind"] for i in items if i["verdict"] == "crisis"} == CRISIS_KINDS
-    assert {i["kind"] for i in items if i["verdict"] == "abuse"} == ABUSE_KINDS
+    if name in TEAM_SETS:
+        assert {i["kind"] for i in items if i["verdict"] == "crisis"} == CRISIS_KINDS
+        assert {i["kind"] for i in items if i["verdict"] == "abuse"} == ABUSE_KINDS
+    else:
+        assert len({i["kind"] for i in items if i["verdict"] in ("crisis", "abuse")}) >= len(CRISIS_KINDS)
     seeds = {corpus._key(s.text) for s in corpus.read_seeds()}
     assert not [i["text"] for i in items if corpus._key(i["text"]) in seeds]
 
