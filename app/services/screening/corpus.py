@@ -2,8 +2,8 @@
 
 Seeds live in app/data/screening/train/seeds/{crisis,abuse,ok}.txt as `kind|lang|text` lines
 (lang: nl, en, tr = Turkish mixed into Dutch, ma = Moroccan Arabic in Latin script mixed into
-Dutch). `build()` adds, per seed, a fixed number of variants made by the same random noise for
-every label (chat spelling, dropped vowels, leetspeak, stretched letters, capitals, typos, a
+Dutch, fr = French as pupils of Brussels schools write it). `build()` adds, per seed, a fixed
+number of variants made by the same random noise for every label (chat spelling, dropped vowels, leetspeak, stretched letters, capitals, typos, a
 code-mixed tag, emoji), so noise never tells the labels apart. The result is written to
 corpus.jsonl beside the seeds; the same seed and the same RNG seed give the same file.
 
@@ -22,7 +22,7 @@ TRAIN_DIR = Path(__file__).resolve().parents[2] / "data" / "screening" / "train"
 SEED_DIR = TRAIN_DIR / "seeds"
 CORPUS = TRAIN_DIR / "corpus.jsonl"
 LABELS = ("crisis", "abuse", "ok")
-LANGS = ("nl", "en", "tr", "ma")
+LANGS = ("nl", "en", "tr", "ma", "fr")
 VARIANTS = 3  # noisy variants per seed, besides the seed itself
 
 # Word -> ways pupils write it. Applied word by word with some chance each.
@@ -43,6 +43,7 @@ TAGS = {  # discourse markers by register; any label, so they carry no meaning f
     "nl": ["amai", "zeg", "eig", "serieus", "echt", "pff", "ofzo", "ja", "man", "bro"],
     "en": ["bro", "tbh", "ngl", "like", "honestly", "idk", "omg"],
     "tr": ["abi", "kanka", "lan", "ya", "valla", "yani", "abla", "moruk"],
+    "fr": ["genre", "frr", "jsp", "mdr", "wsh", "franchement", "grave"],
     "ma": ["wallah", "wollah", "khoya", "khti", "safi", "wesh", "zarma", "3afak", "sahbi"],
 }
 EMOJI = ["😭", "🙏", "😩", "😔", "🥲", "❤️", "🤷", "😶", "💯", "😤"]
