@@ -227,7 +227,7 @@ def test_held_out_set_is_big_enough_and_half_hard(name):
 @pytest.mark.parametrize("name", [
     "holdout", "holdout2",
     pytest.param("blind3", marks=pytest.mark.xfail(
-        strict=True, reason="not reached: 88.6 % shown the help box on the blind set, 90.5 % with check (docs/screening.md)"))])
+        strict=True, reason="not reached: 89.1 % shown the help box on the blind set, 90.9 % with check (docs/screening.md)"))])
 def test_held_out_crisis_and_abuse_recall_at_least_90_percent(name):
     assert held_out(name).urgent_recall >= 0.90, held_out(name).misses
 
