@@ -9,7 +9,7 @@ from app.timeutil import now_hour
 from support.moderation import CRISIS, OK, comments, post_mode, say, target  # noqa: F401
 
 # The model is unsure about this one and no word list knows it: "check".
-CHECK = "ik heb het thuis echt moeilijk de laatste tijd"
+CHECK = "ik voel me zo leeg de laatste weken"
 # Only the learned screener catches this one: the word lists alone let it through.
 ROOF = "ik sta nu op het dak van ons appartement"
 
@@ -48,7 +48,7 @@ def test_a_check_text_lands_high_without_the_box(target, make_pupil, council, se
         session.add(row)
     session.commit()
     queue = council.get("/council/moderation").text
-    assert queue.index("Ik wil dood") < queue.index("thuis echt moeilijk") < queue.index("Oudste gewone")
+    assert queue.index("Ik wil dood") < queue.index(CHECK) < queue.index("Oudste gewone")
     assert "nakijken</span>" in queue
     assert [i.verdict for i in moderation.queue(session, rows[0].school_id)] == ["crisis", "check", "ok"]
 
