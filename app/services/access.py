@@ -3,7 +3,6 @@
 import secrets
 from dataclasses import dataclass
 
-import segno
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -128,6 +127,8 @@ def participant_from_cookie(session: Session, secret: bytes, code_id: int) -> Pa
 
 def qr_svg(url: str) -> str:
     """Inline SVG QR code for a slip or the projector page."""
+    import segno  # staff pages only: pupils' workers need not load it
+
     return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
 
 
