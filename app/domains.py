@@ -124,9 +124,21 @@ DOMAINS: tuple[Domain, ...] = (
 )
 
 
-def routers() -> list[APIRouter]:
-    """Every router, in the order they are matched."""
+# The routers of a pupil's break (start, code, home, an item and its vote) are matched first:
+# FastAPI tries the routes one after the other, twice a request, and the item pages were 80
+# routes down the list. No other router has a route for a path of theirs
+# (tests/architecture/test_route_order.py), so this changes what a request costs, never where it goes.
+HOT_ROUTERS = (access.router, voting_router.router)
+
+
+def declared_routers() -> list[APIRouter]:
+    """Every router, in the order of DOMAINS."""
     return [router for domain in DOMAINS for router in domain.routers]
+
+
+def routers() -> list[APIRouter]:
+    """Every router, in the order they are matched: the break's first."""
+    return [*HOT_ROUTERS, *(router for router in declared_routers() if router not in HOT_ROUTERS)]
 
 
 def home_sections() -> list[Callable]:

@@ -12,9 +12,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from app.timeutil import local, local_date
 
 LOCALES = ("nl", "en", "fr", "tr", "ar")
@@ -28,6 +25,11 @@ current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT)
 
 @lru_cache
 def translations(locale: str) -> _gettext.NullTranslations:
+    # Babel only when a language other than Dutch is first asked for: a worker that serves
+    # Dutch pupils never needs its 1 MB.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     merged = _gettext.NullTranslations()
     for po in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as f:

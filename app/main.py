@@ -160,8 +160,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logs.install()
+    # No OpenTelemetry from FastAPI, even when the host configures a provider: a span per request
+    # would date each pupil's join and vote (and it costs a check on every request).
     app = Inspraak(title="Inspraak", version="0.1.0", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
-                   lifespan=lifespan, dependencies=[Depends(limits.bounded_params)])
+                   lifespan=lifespan, dependencies=[Depends(limits.bounded_params)],
+                   telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.settings = settings
     app.state.engine = make_engine(settings.db_url)
     app.state.secret = server_key(settings, app.state.engine)
@@ -177,7 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     install_error_handlers(app)
     openapi.install(app)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    # zlib's default level: for pages of a few KB level 9 costs more CPU and saves a few bytes.
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(limits.RequestLimits, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(CsrfCookie, secure_cookies=settings.secure_cookies)
     app.add_middleware(WebMiddleware)

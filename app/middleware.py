@@ -12,6 +12,14 @@ from app.web import LANG_COOKIE
 
 
 def request_cookies(scope) -> dict[str, str]:
+    """The request's cookies, parsed once per request (the middlewares all ask); do not change them."""
+    cookies = scope.get("inspraak.cookies")
+    if cookies is None:
+        cookies = scope["inspraak.cookies"] = _parse_cookies(scope)
+    return cookies
+
+
+def _parse_cookies(scope) -> dict[str, str]:
     for name, value in scope.get("headers", []):
         if name == b"cookie":
             jar = SimpleCookie()

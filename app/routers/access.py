@@ -29,11 +29,12 @@ def _join_rules(request: Request) -> list[ratelimit.Rule]:
             ratelimit.Rule("join-all", "*", s.join_global_limit, 3600)]
 
 
-# Code derivations (argon2id, 8 MiB each) run in two threads of their own, at most two at once;
-# a burst of joins queues for them holding nothing. Always the same two threads: a freed 8 MiB
-# block can stay in the malloc arena of the thread that used it, and derivations spread over
-# the whole thread pool left workers at 219 MB after a break (docs/performance.md).
-_KDF = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kdf")
+# Code derivations (argon2id, 8 MiB each) run in one thread of its own, one at a time (as
+# anonymity.derive allows); a burst of joins queues for it holding nothing. Always the same
+# thread: a freed 8 MiB block stays in the malloc arena of the thread that used it, and
+# derivations spread over the whole thread pool left workers at 219 MB after a break; a second
+# thread kept a second block (docs/performance.md).
+_KDF = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kdf")
 
 
 def _checked_keys(request: Request, limiter, rules, raw_code: str):

@@ -3,8 +3,7 @@
 import secrets
 from dataclasses import dataclass
 
-import segno
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from app.i18n import N_, _, day
@@ -92,6 +91,8 @@ WRONG_CODE = N_("Deze code klopt niet. Kijk je strookje nog eens na en probeer o
 # Columns, not ORM objects: these run on every pupil request.
 _BY_LOOKUP = (select(ParticipationCode.id, ParticipationCode.group_id, ParticipationCode.school_id, CodeSheet.revoked_at)
               .join(CodeSheet, CodeSheet.id == ParticipationCode.sheet_id))
+_BY_LOOKUP_VALUE = _BY_LOOKUP.where(ParticipationCode.lookup == bindparam("lookup"))
+_BY_CODE_ID = _BY_LOOKUP.where(ParticipationCode.id == bindparam("code_id"))
 
 
 def code_keys(server_key: bytes, raw_code: str) -> anonymity.CodeKeys:
@@ -104,7 +105,7 @@ def code_keys(server_key: bytes, raw_code: str) -> anonymity.CodeKeys:
 
 def redeem_keys(session: Session, keys: anonymity.CodeKeys) -> Participant:
     """The participant of a derived code. The same code always gives the same participant."""
-    row = session.exec(_BY_LOOKUP.where(ParticipationCode.lookup == keys.lookup)).first()
+    row = session.exec(_BY_LOOKUP_VALUE, params={"lookup": keys.lookup}).first()
     if row is None:
         raise DomainError(_(WRONG_CODE))
     code_id, group_id, school_id, revoked_at = row
@@ -120,7 +121,7 @@ def redeem(session: Session, server_key: bytes, raw_code: str) -> Participant:
 
 def participant_from_cookie(session: Session, secret: bytes, code_id: int) -> Participant | None:
     """Rebuild the participant from its cookie; None when the code was revoked meanwhile."""
-    row = session.exec(_BY_LOOKUP.where(ParticipationCode.id == code_id)).first()
+    row = session.exec(_BY_CODE_ID, params={"code_id": code_id}).first()
     if row is None or row[3] is not None:
         return None
     return Participant(secret=secret, code_id=row[0], group_id=row[1], school_id=row[2])
@@ -128,6 +129,8 @@ def participant_from_cookie(session: Session, secret: bytes, code_id: int) -> Pa
 
 def qr_svg(url: str) -> str:
     """Inline SVG QR code for a slip or the projector page."""
+    import segno  # staff pages only: pupils' workers need not load it
+
     return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
 
 

@@ -30,8 +30,10 @@ _VALID = set(ALPHABET)
 # argon2id: memory-hard, so a sweep cannot be sped up much with graphics cards. One derivation
 # per code entry (a phone keeps the result in its cookie), ≈ 6 ms of CPU and 8 MiB here.
 KDF_TIME_COST, KDF_MEMORY_KIB, KDF_PARALLELISM = 2, 8192, 1
-# At most two derivations at once per process: 8 MiB each must not add up under a burst of joins.
-_KDF_SLOTS = threading.BoundedSemaphore(2)
+# One derivation at a time per process: 8 MiB each must not add up under a burst of joins (a
+# worker's peak memory counts them all). One at a time still does ~150 a second, more than the
+# rest of a join lets one process serve.
+_KDF_SLOTS = threading.BoundedSemaphore(1)
 
 # Every seal has one size whatever it holds, so its length says nothing about the choice.
 SEAL_PLAIN_BYTES = 240

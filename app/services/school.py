@@ -7,9 +7,13 @@ from app.models import Group, School
 from app.services.errors import Conflict, DomainError, NotFound
 
 
+# Built once: every request loads the school, and building a statement costs more than running it.
+_SCHOOL = select(School).order_by(School.id)
+
+
 def get_school(session: Session) -> School:
     """One school per deployment for now; everything still carries its school_id."""
-    school = session.exec(select(School).order_by(School.id)).first()
+    school = session.exec(_SCHOOL).first()
     if school is None:
         raise NotFound(_("Er is nog geen school ingesteld."))
     return school

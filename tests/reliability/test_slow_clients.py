@@ -101,3 +101,69 @@ def test_a_kept_alive_connection_serves_request_after_request(served):
         for _ in range(3):
             assert client.get(f"{url}/api/v1/healthz").status_code == 200
             time.sleep(0.6)  # idle, but under the keep-alive time: the deadline starts with a request
+
+
+# --- each response in one write -------------------------------------------------------
+
+class _Transport:
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+
+class _Cycle:
+    response_started = False
+
+
+def test_the_head_of_a_response_leaves_with_its_body_in_one_write():
+    cycle, transport = _Cycle(), _Transport()
+    held = server._HeadWithBody(cycle, transport)
+    held.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # before the response starts: straight through
+    cycle.response_started = True
+    held.write(b"HTTP/1.1 200 OK\r\n\r\n")
+    assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n"]
+    held.write(b"<html>")
+    held.write(b"</html>")
+    assert transport.writes == [b"HTTP/1.1 100 Continue\r\n\r\n", b"HTTP/1.1 200 OK\r\n\r\n<html>", b"</html>"]
+    assert not held.is_closing()
+
+
+def test_a_held_head_still_leaves_when_the_app_fails_before_its_body():
+    cycle, transport = _Cycle(), _Transport()
+    held = server._HeadWithBody(cycle, transport)
+    cycle.response_started = True
+    held.write(b"HTTP/1.1 200 OK\r\n\r\n")
+    held.close()
+    assert transport.writes == [b"HTTP/1.1 200 OK\r\n\r\n"] and transport.closed
+
+
+def _read_until(s: socket.socket, marker: bytes) -> bytes:
+    data = b""
+    while marker not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_a_client_that_waits_for_100_continue_gets_it_and_then_its_answer(served):
+    _url, port = served
+    body = b"code=AAAAA&csrf_token=x"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"POST /aanmelden HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                  b"Content-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        assert _read_until(s, b"\r\n\r\n").startswith(b"HTTP/1.1 100 ")
+        s.sendall(body)
+        answer = _read_until(s, b"</html>")
+    assert answer.startswith(b"HTTP/1.1 403 ") and b"</html>" in answer  # no form token: refused, as a page

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, bindparam, case, func, or_
 from sqlmodel import Session, select
 
 from app.i18n import _
@@ -173,9 +173,13 @@ def followable(session: Session, school: School, proposal_id: int) -> tuple[Prop
     return proposal, last or 0
 
 
+# Built once: every pupil home asks.
+_OPEN_FOR_SUPPORT = select(func.count(Proposal.id)).where(Proposal.school_id == bindparam("school_id"),
+                                                          Proposal.state == "published")
+
+
 def open_for_support(session: Session, school_id: int) -> int:
-    return session.exec(select(func.count(Proposal.id)).where(
-        Proposal.school_id == school_id, Proposal.state == "published")).one()
+    return session.exec(_OPEN_FOR_SUPPORT, params={"school_id": school_id}).one()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ item as a pupil may see it (published, opened, and for their group)."""
 
 from collections.abc import Mapping
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.i18n import _
@@ -13,8 +14,15 @@ from app.services.voting.common import POLL, load_item, poll_options
 from app.timeutil import utcnow
 
 
+# Built once, as the other statements of the pupil's pages: building costs more than running them.
+_GROUPS = select(Group).where(Group.school_id == bindparam("school_id"))
+_IN_AUDIENCE = select(VoteAudience.id).where(VoteAudience.item_kind == bindparam("kind"),
+                                             VoteAudience.item_id == bindparam("item_id"),
+                                             VoteAudience.group_id.in_(bindparam("chain", expanding=True)))
+
+
 def groups_of(session: Session, school_id: int) -> dict[int, Group]:
-    return {g.id: g for g in session.exec(select(Group).where(Group.school_id == school_id))}
+    return {g.id: g for g in session.exec(_GROUPS, params={"school_id": school_id})}
 
 
 def group_chain(groups: Mapping[int, Group], group_id: int) -> list[int]:
@@ -37,9 +45,7 @@ def grade_of(groups: Mapping[int, Group], group_id: int) -> int:
 def in_audience(session: Session, kind: str, item: Statement | Poll, chain: list[int]) -> bool:
     if item.whole_school:
         return True
-    return session.exec(select(VoteAudience.id).where(
-        VoteAudience.item_kind == kind, VoteAudience.item_id == item.id,
-        VoteAudience.group_id.in_(chain))).first() is not None
+    return session.exec(_IN_AUDIENCE, params={"kind": kind, "item_id": item.id, "chain": chain}).first() is not None
 
 
 def audience_names(session: Session, kind: str, item: Statement | Poll) -> list[str]:

@@ -40,6 +40,7 @@ def make_tallies(session: Session, kind: str, item: Statement | Poll, answers: l
 _SEALED = select(HasVoted).where(HasVoted.item_kind == bindparam("kind"), HasVoted.item_id == bindparam("item_id"),
                                  HasVoted.pseudonym == bindparam("pseudonym"))
 _SEALED_FOR_UPDATE = _SEALED.with_for_update().execution_options(populate_existing=True)
+_MINE = select(HasVoted).where(HasVoted.pseudonym.in_(bindparam("pseudonyms", expanding=True)))
 
 
 def sealed_choice(session: Session, participant: Participant, kind: str, item_id: int,
@@ -68,7 +69,7 @@ def my_answers(session: Session, participant: Participant,
     by_pseudonym = {participant.pseudonym(kind, item_id): (kind, item_id) for kind, item_id in items}
     mine: dict[tuple[str, int], list[str]] = {}
     if by_pseudonym:
-        for row in session.exec(select(HasVoted).where(HasVoted.pseudonym.in_(list(by_pseudonym)))):
+        for row in session.exec(_MINE, params={"pseudonyms": list(by_pseudonym)}):
             if by_pseudonym.get(row.pseudonym) == (row.item_kind, row.item_id):
                 mine[(row.item_kind, row.item_id)] = unseal(participant, row)["a"]
     return mine

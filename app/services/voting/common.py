@@ -5,6 +5,7 @@ import re
 import unicodedata
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.db import lock_item
@@ -36,7 +37,10 @@ LIST_LIMIT = 30
 JOIN_CODE_LENGTH = 6
 SUPPRESSED = N_("te weinig antwoorden")
 
-
+# Built once: every pupil's item page and vote runs these.
+_ITEM = {kind: select(model).where(model.id == bindparam("item_id"), model.school_id == bindparam("school_id"))
+         for kind, model in MODELS.items()}
+_OPTIONS = select(PollOption).where(PollOption.poll_id == bindparam("poll_id")).order_by(PollOption.position)
 
 
 def text_key(text: str) -> str:
@@ -71,18 +75,16 @@ def answer_keys(kind: str, item: Statement | Poll, options: list[PollOption]) ->
 
 
 def load_item(session: Session, school_id: int, kind: str, item_id: int, lock: bool = False) -> Statement | Poll:
-    model = MODELS[kind]
     if lock:  # shared: votes run side by side, closing waits for those in flight only
         lock_item(session, KIND_IDS[kind], item_id, shared=True)
-    query = select(model).where(model.id == item_id, model.school_id == school_id)
-    item = session.exec(query).first()
+    item = session.exec(_ITEM[kind], params={"item_id": item_id, "school_id": school_id}).first()
     if item is None or getattr(item, "status", "published") != "published":
         raise not_found(kind)
     return item
 
 
 def poll_options(session: Session, poll_id: int) -> list[PollOption]:
-    return list(session.exec(select(PollOption).where(PollOption.poll_id == poll_id).order_by(PollOption.position)))
+    return list(session.exec(_OPTIONS, params={"poll_id": poll_id}))
 
 
 def load_staff_item(session: Session, school_id: int, kind: str, item_id: int) -> Statement | Poll:

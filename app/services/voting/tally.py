@@ -49,23 +49,26 @@ def _lock_item(session: Session, kind: str, item_id: int) -> None:
         session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:k), :i)"), params={"k": kind, "i": item_id})
 
 
+# Built once: every first vote runs them.
+_OF_ITEM = (PendingBallot.item_kind == bindparam("kind"), PendingBallot.item_id == bindparam("item_id"))
+_WAITING = select(func.count()).select_from(PendingBallot).where(*_OF_ITEM)
+# FOR UPDATE (PostgreSQL; SQLite has one writer): the periodic mix deletes and writes back
+# every pending ballot. Unlocked, a count that read them while a mix ran deleted the old
+# copies only, and the copies the mix wrote back were counted a second time later. Locked,
+# the mix waits for the count, or the count skips what the mix holds until the next count.
+_PENDING = select(PendingBallot.id, PendingBallot.sealed).where(*_OF_ITEM).with_for_update()
+
+
 def count_ready(session: Session, school_id: int, kind: str, item_id: int, k: int, everything: bool = False) -> int:
     """Add to the tallies every group's pending ballots once that group has k of them (all of
     them when `everything`, at closing). Returns how many ballots were counted."""
     if not everything:
-        waiting = session.exec(select(func.count()).select_from(PendingBallot).where(
-            PendingBallot.item_kind == kind, PendingBallot.item_id == item_id)).one()
-        if waiting < k:
+        if waiting_ballots(session, kind, item_id) < k:
             return 0
     _lock_item(session, kind, item_id)
     key = _key(session)
     by_group: dict[int, list[tuple[str, dict]]] = defaultdict(list)
-    # FOR UPDATE (PostgreSQL; SQLite has one writer): the periodic mix deletes and writes back
-    # every pending ballot. Unlocked, a count that read them while a mix ran deleted the old
-    # copies only, and the copies the mix wrote back were counted a second time later. Locked,
-    # the mix waits for the count, or the count skips what the mix holds until the next count.
-    for ballot_id, sealed in session.exec(select(PendingBallot.id, PendingBallot.sealed).where(
-            PendingBallot.item_kind == kind, PendingBallot.item_id == item_id).with_for_update()):
+    for ballot_id, sealed in session.exec(_PENDING, params={"kind": kind, "item_id": item_id}):
         ballot = anonymity.unseal_ballot(key, kind, item_id, sealed)
         if isinstance(ballot, dict):
             by_group[int(ballot["g"])].append((ballot_id, ballot["d"]))
@@ -90,8 +93,7 @@ def count_ready(session: Session, school_id: int, kind: str, item_id: int, k: in
 
 
 def waiting_ballots(session: Session, kind: str, item_id: int) -> int:
-    return session.exec(select(func.count()).select_from(PendingBallot).where(
-        PendingBallot.item_kind == kind, PendingBallot.item_id == item_id)).one()
+    return session.exec(_WAITING, params={"kind": kind, "item_id": item_id}).one()
 
 
 _BUMP = update(VoteTally.__table__).where(

@@ -5,7 +5,7 @@ results for every item, and the results as CSV."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from app.i18n import _
@@ -78,13 +78,14 @@ def pupil_item(session: Session, participant: Participant, school: School, kind:
     return pupil_view(session, school, kind, item, options, my_answer(session, participant, kind, item.id), groups)
 
 
-def _items_for(session: Session, participant: Participant, kind: str, chain: list[int], closed: bool = False) -> list:
-    """Open items of one kind for the participant's groups, newest first; or, with `closed`,
-    the ones that closed, the most recently closed first."""
+def _items_query(kind: str, closed: bool):
+    """Items of one kind for a school (`school_id`) and the groups in `chain`, at `now`: open,
+    newest first; or, with `closed`, the ones that closed, the most recently closed first."""
     model = MODELS[kind]
-    now = utcnow()
-    for_group = select(VoteAudience.item_id).where(VoteAudience.item_kind == kind, VoteAudience.group_id.in_(chain))
-    query = select(model).where(model.school_id == participant.school_id, model.opens_at <= now,
+    now = bindparam("now")
+    for_group = select(VoteAudience.item_id).where(VoteAudience.item_kind == kind,
+                                                   VoteAudience.group_id.in_(bindparam("chain", expanding=True)))
+    query = select(model).where(model.school_id == bindparam("school_id"), model.opens_at <= now,
                                 or_(model.whole_school == True, model.id.in_(for_group)))  # noqa: E712
     if closed:
         query = query.where(or_(model.erased == True, model.closes_at <= now)).order_by(  # noqa: E712
@@ -94,15 +95,27 @@ def _items_for(session: Session, participant: Participant, kind: str, chain: lis
             model.opens_at.desc(), model.id.desc())
     if kind == STATEMENT:
         query = query.where(Statement.status == "published")
-    return list(session.exec(query.limit(LIST_LIMIT)))
+    return query.limit(LIST_LIMIT)
+
+
+# Built once: the pupil home runs these on every visit, and building them cost more than running them.
+_ITEMS = {(kind, closed): _items_query(kind, closed) for kind in MODELS for closed in (False, True)}
+_OPTIONS_OF = select(PollOption).where(PollOption.poll_id.in_(bindparam("poll_ids", expanding=True))).order_by(
+    PollOption.position)
+
+
+def _items_for(session: Session, participant: Participant, kind: str, chain: list[int], closed: bool = False) -> list:
+    """Open items of one kind for the participant's groups, newest first; or, with `closed`,
+    the ones that closed, the most recently closed first."""
+    return list(session.exec(_ITEMS[kind, closed], params={
+        "school_id": participant.school_id, "now": utcnow(), "chain": chain}))
 
 
 def _options_of(session: Session, polls: list) -> dict[int, list[PollOption]]:
     """The options of several polls in one query, in their order."""
     options: dict[int, list[PollOption]] = {}
     if polls:
-        for option in session.exec(select(PollOption).where(PollOption.poll_id.in_([p.id for p in polls]))
-                                   .order_by(PollOption.position)):
+        for option in session.exec(_OPTIONS_OF, params={"poll_ids": [p.id for p in polls]}):
             options.setdefault(option.poll_id, []).append(option)
     return options
 
