@@ -262,9 +262,12 @@ def live_server(app_instance):
     """The app served by uvicorn in a thread, on the same test database."""
     import uvicorn
 
+    from app.server import uvicorn_options
+
     port = _free_port()
+    # The production protocol and limits (`inspraak serve`), so pages are tested as served.
     server = uvicorn.Server(uvicorn.Config(app_instance, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
+                                           **uvicorn_options()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
