@@ -15,6 +15,42 @@ def test_codes_have_40_bits_and_no_lookalikes():
     assert all(len(c) == anonymity.CODE_LENGTH and set(c) <= set(anonymity.ALPHABET) for c in codes)
 
 
+def _chi_square(counts: list[int]) -> float:
+    expected = sum(counts) / len(counts)
+    return sum((c - expected) ** 2 / expected for c in counts)
+
+
+# 30 degrees of freedom: a uniform draw exceeds 59.7 once in a thousand. The seeds are fixed, so
+# the test gives the same answer every run; a draw with modulo bias (256 = 8 x 31 + 8 without
+# rejection: 9/256 for 8 characters, 8/256 for the rest) scores about 219 over all positions.
+CHI_SQUARE_30_P001 = 59.7
+
+
+def test_codes_from_a_sheet_seed_are_uniform_in_every_position():
+    """A sheet's codes are drawn from its seed: each character must be as likely as any other,
+    or a guesser would start with the likely codes (docs/anonymity.md counts 31^13)."""
+    codes = [c for seed in range(4) for c in anonymity.codes_from_seed(bytes([seed]) * 32, 1500)]
+    assert len(set(codes)) == len(codes) == 6000
+    index = {ch: i for i, ch in enumerate(anonymity.ALPHABET)}
+    overall = [0] * len(anonymity.ALPHABET)
+    for position in range(anonymity.CODE_LENGTH):
+        counts = [0] * len(anonymity.ALPHABET)
+        for code in codes:
+            counts[index[code[position]]] += 1
+        overall = [a + b for a, b in zip(overall, counts)]
+        assert _chi_square(counts) < CHI_SQUARE_30_P001, (position, counts)
+    assert _chi_square(overall) < CHI_SQUARE_30_P001, overall
+    biased = [9 * len(codes) * anonymity.CODE_LENGTH / 256 if i < 8 else 8 * len(codes) * anonymity.CODE_LENGTH / 256
+              for i in range(len(anonymity.ALPHABET))]
+    assert _chi_square(biased) > 3 * CHI_SQUARE_30_P001  # 219: the overall count would see a modulo bias
+
+
+def test_codes_from_seed_are_the_same_for_a_seed_and_differ_between_seeds():
+    seed = bytes(range(32))
+    assert anonymity.codes_from_seed(seed, 20) == anonymity.codes_from_seed(seed, 20)
+    assert not set(anonymity.codes_from_seed(seed, 20)) & set(anonymity.codes_from_seed(bytes(range(1, 33)), 20))
+
+
 def test_normalise_ignores_case_spaces_and_dashes():
     code = anonymity.generate_code()
     typed = f" {code[:3].lower()} {code[3:5]}-{code[5:].lower()} "
