@@ -5,7 +5,7 @@ import pytest
 
 from conftest import assert_accessible, login_staff_in_browser
 from support import set_school
-from support.pages import SMALL_TARGETS, problems as _problems
+from support.pages import SMALL_TARGETS, new_phone, problems as _problems
 from support.moderation import OK, say
 from support.proposals import make_proposal, new_participant
 from support.voting import make_poll, make_statement, new_staff
@@ -15,10 +15,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def small_phone(browser, app, live_server):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server)
-    page = context.new_page()
+    page = new_phone(browser, live_server, "320")
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_pupil_pages_fit_a_small_phone(small_phone, app, session, seeded, new_codes, make_pupil):
